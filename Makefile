@@ -1,0 +1,34 @@
+# `make test` and `make demo` set everything up on a fresh machine with
+# Python 3.11: a local virtual environment with the pinned versions of
+# constraints.txt, and the package installed with all its extras.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test test-all demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23" wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dl,loihi,tests]"
+	touch $(STAMP)
+
+# the whole suite on nengo core, then the tests that take a --simulator
+# again on NengoDL and the NengoLoihi emulator
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests/test_memory.py --simulator nengo_dl
+	$(BIN)/python -m pytest tests/test_memory.py --simulator nengo_loihi
+
+demo: $(STAMP)
+	$(BIN)/python examples/delay_line.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/memory_speed.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

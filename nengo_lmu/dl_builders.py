@@ -1,0 +1,81 @@
+"""NengoDL builder for the Legendre memory operator.
+
+Imported only when ``nengo_dl`` is in use (see
+``nengo_lmu.memory._register_simulator_builders``), so that the core package
+never needs TensorFlow.
+"""
+
+import numpy as np
+import tensorflow as tf
+from nengo_dl.builder import Builder, OpBuilder
+
+from nengo_lmu.memory import SimLegendreMemory
+
+
+@Builder.register(SimLegendreMemory)
+class SimLegendreMemoryBuilder(OpBuilder):
+    """Build a group of `.SimLegendreMemory` operators as one TensorFlow op.
+
+    All merged memories have the same order ``q``; their ``D`` input
+    dimensions (summed over the group) are advanced together. With
+    ``M`` the memories as a ``(minibatch, D, q)`` tensor and ``u`` the inputs
+    as ``(minibatch, D)``:
+
+    .. math::
+
+        M \\leftarrow M A_d^T + u \\, B_d^T,
+
+    a single matrix product when every memory in the group shares ``(Ad, Bd)``
+    (the same ``theta`` and discretiser), and otherwise one batched product
+    with each dimension's own matrices (``einsum`` over ``D``). The product is
+    differentiable, so gradients flow through the memory to whatever feeds it.
+    """
+
+    def build_pre(self, signals, config):
+        super().build_pre(signals, config)
+        self.order = self.ops[0].order
+        self.size_in = sum(op.size_in for op in self.ops)
+
+        self.input_data = signals.combine([op.input for op in self.ops])
+        self.output_data = signals.combine([op.output for op in self.ops])
+        self.state_data = signals.combine([op.state for op in self.ops])
+
+        first = self.ops[0]
+        self.shared = all(
+            np.array_equal(op.Ad, first.Ad) and np.array_equal(op.Bd, first.Bd)
+            for op in self.ops
+        )
+        if self.shared:
+            self.AdT = tf.constant(first.Ad.T, dtype=signals.dtype)
+            self.BdT = tf.constant(first.Bd.T, dtype=signals.dtype)  # (1, q)
+        else:
+            # one (q, q) and (q,) per input dimension, in the order of `combine`
+            self.AdT = tf.constant(
+                np.concatenate(
+                    [np.repeat(op.Ad.T[None], op.size_in, axis=0) for op in self.ops]
+                ),
+                dtype=signals.dtype,
+            )
+            self.BdT = tf.constant(
+                np.concatenate(
+                    [np.repeat(op.Bd.T, op.size_in, axis=0) for op in self.ops]
+                ),
+                dtype=signals.dtype,
+            )  # (D, q)
+
+    def build_step(self, signals):
+        u = signals.gather(self.input_data)
+        m = signals.gather(self.state_data)
+        m = tf.reshape(m, (signals.minibatch_size, self.size_in, self.order))
+        if self.shared:
+            m = tf.matmul(m, self.AdT) + u[:, :, None] * self.BdT
+        else:
+            m = tf.einsum("bdj,dji->bdi", m, self.AdT) + u[:, :, None] * self.BdT
+        m = tf.reshape(m, (signals.minibatch_size, self.size_in * self.order))
+        signals.scatter(self.state_data, m)
+        signals.scatter(self.output_data, m)
+
+    @staticmethod
+    def mergeable(x, y):
+        # memories of one order share the (minibatch, D, q) layout
+        return x.order == y.order

@@ -1,0 +1,286 @@
+"""The Legendre memory as a `nengo.Process`, with its operator and builder.
+
+Used in a Node::
+
+    memory = nengo.Node(LegendreMemory(order=6, theta=0.5, size_in=2))
+
+the memory has an operator of its own, `SimLegendreMemory`, that advances all
+input dimensions with one matrix product per step, in every simulator that
+builds nengo operators (nengo core; NengoDL has its own builder for the
+operator in `nengo_lmu.dl_builders`).
+"""
+
+import sys
+
+import numpy as np
+from nengo.builder import Builder, Operator, Signal
+from nengo.exceptions import ValidationError
+from nengo.params import EnumParam, IntParam, NumberParam
+from nengo.processes import Process
+
+from nengo_lmu.legendre import (
+    DISCRETIZERS,
+    discretize,
+    euler_min_theta,
+    lmu_system,
+)
+
+
+class LegendreMemory(Process):
+    """A sliding window of the input, held as Legendre coefficients.
+
+    Each of the ``size_in`` input dimensions :math:`u` drives its own memory of
+    ``order`` coefficients :math:`m`, which follows the discretised Legendre
+    delay system (`.lmu_system`, `.discretize`)
+
+    .. math::
+
+        m[t] = A_d m[t - 1] + B_d u[t].
+
+    **Timing convention**: the memory at step ``t`` includes the input of step
+    ``t`` (the memory is updated first, with the current input), as in
+    KerasLMU. Within a Nengo step the node's input is read after the
+    connections into it have been computed, so a connection without a synapse
+    into the memory node delivers that step's value.
+
+    **Layout**: the output has ``size_in * order`` values: all coefficients of
+    input dimension 0, then those of dimension 1, and so on (KerasLMU's
+    layout).
+
+    The delayed input :math:`u(t - r\\theta)` is decoded from the memory with
+    `.legendre_readout`.
+
+    Parameters
+    ----------
+    order : int
+        Number of Legendre coefficients per input dimension (>= 1).
+    theta : float
+        Length of the window in seconds (> 0). KerasLMU measures ``theta`` in
+        time steps: ``theta_seconds = theta_steps * dt``.
+    size_in : int
+        Number of input dimensions (>= 1). The node's output has
+        ``size_in * order`` dimensions.
+    discretizer : {"zoh", "euler"}
+        How the continuous system is discretised for the simulator's ``dt``
+        (see `.discretize`). Euler needs a window much longer than ``dt``: the
+        build fails with a `~nengo.exceptions.ValidationError` if the
+        discrete system would be unstable.
+    **kwargs
+        Passed to `nengo.Process` (``seed``, ``default_dt``).
+    """
+
+    order = IntParam("order", low=1, readonly=True)
+    theta = NumberParam("theta", low=0, low_open=True, readonly=True)
+    size_in = IntParam("size_in", low=1, readonly=True)
+    discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
+
+    def __init__(self, order, theta, size_in=1, discretizer="zoh", **kwargs):
+        self.order = order
+        self.theta = theta
+        self.size_in = size_in
+        self.discretizer = discretizer
+        super().__init__(
+            default_size_in=self.size_in,
+            default_size_out=self.size_in * self.order,
+            **kwargs,
+        )
+
+    def discrete_system(self, dt):
+        """The discrete ``(Ad, Bd)`` for the time step ``dt``.
+
+        Raises a `~nengo.exceptions.ValidationError` naming ``theta`` if Euler
+        discretisation would be unstable at this ``dt``.
+        """
+        if self.discretizer == "euler":
+            theta_min = euler_min_theta(self.order, dt)
+            if not self.theta > theta_min:
+                raise ValidationError(
+                    f"theta={self.theta} s is too short for Euler discretisation "
+                    f"of order {self.order} at dt={dt} s: the discrete system is "
+                    f"unstable. Use theta > {theta_min:.6g} s, or "
+                    f"discretizer='zoh' (stable for every theta).",
+                    attr="theta",
+                    obj=self,
+                )
+        return discretize(*lmu_system(self.order, self.theta), dt, self.discretizer)
+
+    def check_shapes(self, shape_in, shape_out):
+        """Refuse input and output shapes that do not match this memory."""
+        if tuple(shape_in) != (self.size_in,):
+            raise ValidationError(
+                f"the input has shape {tuple(shape_in)}, but this memory has "
+                f"size_in={self.size_in}; create the Node with "
+                f"LegendreMemory(..., size_in={int(np.prod(shape_in))})",
+                attr="size_in",
+                obj=self,
+            )
+        if tuple(shape_out) != (self.size_in * self.order,):
+            raise ValidationError(
+                f"the output has shape {tuple(shape_out)}, but the memory "
+                f"produces size_in * order = {self.size_in * self.order} values",
+                attr="size_out",
+                obj=self,
+            )
+
+    def make_state(self, shape_in, shape_out, dt, dtype=None):
+        return {"m": np.zeros(self.size_in * self.order, dtype=dtype)}
+
+    def make_step(self, shape_in, shape_out, dt, rng, state):
+        """A step function for simulators that call processes directly.
+
+        Nengo core and NengoDL use `SimLegendreMemory` instead; this path
+        serves any other simulator that runs plain processes.
+        """
+        self.check_shapes(shape_in, shape_out)
+        m = state["m"]
+        advance = _memory_update(*self.discrete_system(dt), m, self.size_in)
+
+        def step_legendre_memory(t, u):
+            advance(u)
+            return m.copy()
+
+        return step_legendre_memory
+
+
+def _memory_update(Ad, Bd, m, size_in):
+    """A function ``advance(u)`` that updates the flattened memory ``m`` in place.
+
+    One matrix product for all input dimensions: with ``M`` the memory as a
+    ``(size_in, order)`` matrix, ``M <- [M, u] @ [Ad, Bd]^T``. The function
+    closes over preallocated buffers and allocates nothing.
+    """
+    order = Ad.shape[0]
+    system_T = np.ascontiguousarray(np.hstack([Ad, Bd]).T)  # (order + 1, order)
+    augmented = np.zeros((size_in, order + 1))  # [M, u]
+    memory = m.reshape(size_in, order)
+
+    def advance(u):
+        augmented[:, :order] = memory
+        augmented[:, order] = u
+        np.dot(augmented, system_T, out=memory)
+
+    return advance
+
+
+class SimLegendreMemory(Operator):
+    """Advance a `LegendreMemory` by one step: ``m = Ad m + Bd u``.
+
+    Parameters
+    ----------
+    process : LegendreMemory
+        The memory being simulated (for its parameters and error messages).
+    Ad, Bd : ndarray
+        The discrete system, shapes ``(order, order)`` and ``(order, 1)``.
+    input : Signal
+        The memory input ``u``, shape ``(size_in,)``.
+    output : Signal
+        The memory ``m`` after the update, shape ``(size_in * order,)``.
+    state : Signal
+        The memory carried between steps, same shape as ``output``.
+    tag : str, optional
+        A label for debugging.
+
+    Notes
+    -----
+    1. sets ``[output]``
+    2. incs ``[]``
+    3. reads ``[input]``
+    4. updates ``[state]``
+
+    The state is an update (the value carried to the next step) and the output
+    a set (the value of this step), so that the output at step ``t`` includes
+    the input of step ``t``.
+    """
+
+    def __init__(self, process, Ad, Bd, input, output, state, tag=None):
+        super().__init__(tag=tag)
+        self.process = process
+        self.Ad = Ad
+        self.Bd = Bd
+        self.sets = [output]
+        self.incs = []
+        self.reads = [input]
+        self.updates = [state]
+
+    @property
+    def input(self):
+        return self.reads[0]
+
+    @property
+    def output(self):
+        return self.sets[0]
+
+    @property
+    def state(self):
+        return self.updates[0]
+
+    @property
+    def order(self):
+        return self.Ad.shape[0]
+
+    @property
+    def size_in(self):
+        return self.input.shape[0]
+
+    @property
+    def _descstr(self):
+        return f"{self.process}, {self.input} -> {self.output}"
+
+    def make_step(self, signals, dt, rng):
+        u = signals[self.input]
+        m = signals[self.state]
+        output = signals[self.output]
+        advance = _memory_update(self.Ad, self.Bd, m, self.size_in)
+
+        def step_simlegendrememory():
+            advance(u)
+            output[...] = m
+
+        return step_simlegendrememory
+
+
+def _register_simulator_builders():
+    """Register the operator's builders for simulators that are in use.
+
+    NengoDL needs its own builder for `SimLegendreMemory`. Importing it here,
+    only when ``nengo_dl`` has been imported by the user, keeps TensorFlow out
+    of the core package: a NengoDL simulator always imports ``nengo_dl`` before
+    it builds the model and looks up operator builders after.
+    """
+    if "nengo_dl" in sys.modules:
+        import nengo_lmu.dl_builders  # noqa: F401, pylint: disable=import-outside-toplevel
+
+
+@Builder.register(LegendreMemory)
+def build_legendre_memory(model, process, sig_in=None, sig_out=None, mode="set"):
+    """Build a `LegendreMemory` into a model as one `SimLegendreMemory` operator.
+
+    Called by nengo's Node builder with the node's input and output signals.
+    """
+    if sig_in is None:
+        raise ValidationError(
+            "a LegendreMemory needs an input: create the Node with size_in >= 1",
+            attr="size_in",
+            obj=process,
+        )
+    if mode != "set":
+        raise ValidationError(
+            f"a LegendreMemory sets its output; mode={mode!r} is not supported",
+            attr="mode",
+            obj=process,
+        )
+    if sig_out is None:
+        sig_out = Signal(
+            shape=(process.size_in * process.order,), name=f"{process}.output"
+        )
+    process.check_shapes(sig_in.shape, sig_out.shape)
+    Ad, Bd = process.discrete_system(model.dt)
+    state = Signal(
+        np.zeros(sig_out.shape, dtype=sig_out.dtype), name=f"{process}.memory"
+    )
+    model.sig[process]["_state_m"] = state
+    _register_simulator_builders()
+    model.add_op(
+        SimLegendreMemory(process, Ad, Bd, sig_in, sig_out, state, tag=str(process))
+    )
+    return sig_out
