@@ -21,8 +21,8 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 # again on NengoDL and the NengoLoihi emulator
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest tests/test_memory.py --simulator nengo_dl
-	$(BIN)/python -m pytest tests/test_memory.py --simulator nengo_loihi
+	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py --simulator nengo_dl
+	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py --simulator nengo_loihi
 
 demo: $(STAMP)
 	$(BIN)/python examples/delay_line.py

@@ -1,18 +1,22 @@
 """nengo-lmu: the Legendre Memory Unit as a first-class part of Nengo."""
 
 from nengo_lmu.legendre import (
+    PADE_DEGREES,
     discretize,
     euler_min_theta,
     impulse_response,
     legendre_readout,
     lmu_eigenvalues,
+    lmu_inverse,
     lmu_matvec,
     lmu_system,
+    pade_exp,
 )
 from nengo_lmu.memory import LegendreMemory, SimLegendreMemory
 from nengo_lmu.version import version as __version__
 
 __all__ = [
+    "PADE_DEGREES",
     "LegendreMemory",
     "SimLegendreMemory",
     "discretize",
@@ -20,6 +24,8 @@ __all__ = [
     "impulse_response",
     "legendre_readout",
     "lmu_eigenvalues",
+    "lmu_inverse",
     "lmu_matvec",
     "lmu_system",
+    "pade_exp",
 ]

@@ -40,25 +40,37 @@ class SimLegendreMemoryBuilder(OpBuilder):
         self.output_data = signals.combine([op.output for op in self.ops])
         self.state_data = signals.combine([op.state for op in self.ops])
 
-        first = self.ops[0]
-        self.shared = all(
-            np.array_equal(op.Ad, first.Ad) and np.array_equal(op.Bd, first.Bd)
-            for op in self.ops
-        )
+        systems = {}  # one discretisation per distinct (theta, discretizer, dt)
+        for op in self.ops:
+            key = (op.process.theta, op.process.discretizer, op.dt)
+            if key not in systems:
+                systems[key] = op.discrete_system()
+        self.shared = len(systems) == 1
         if self.shared:
-            self.AdT = tf.constant(first.Ad.T, dtype=signals.dtype)
-            self.BdT = tf.constant(first.Bd.T, dtype=signals.dtype)  # (1, q)
+            ((Ad, Bd),) = systems.values()
+            self.AdT = tf.constant(Ad.T, dtype=signals.dtype)
+            self.BdT = tf.constant(Bd.T, dtype=signals.dtype)  # (1, q)
         else:
             # one (q, q) and (q,) per input dimension, in the order of `combine`
+            per_op = [
+                systems[op.process.theta, op.process.discretizer, op.dt]
+                for op in self.ops
+            ]
             self.AdT = tf.constant(
                 np.concatenate(
-                    [np.repeat(op.Ad.T[None], op.size_in, axis=0) for op in self.ops]
+                    [
+                        np.repeat(Ad.T[None], op.size_in, axis=0)
+                        for op, (Ad, _) in zip(self.ops, per_op)
+                    ]
                 ),
                 dtype=signals.dtype,
             )
             self.BdT = tf.constant(
                 np.concatenate(
-                    [np.repeat(op.Bd.T, op.size_in, axis=0) for op in self.ops]
+                    [
+                        np.repeat(Bd.T, op.size_in, axis=0)
+                        for op, (_, Bd) in zip(self.ops, per_op)
+                    ]
                 ),
                 dtype=signals.dtype,
             )  # (D, q)

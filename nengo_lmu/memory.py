@@ -24,6 +24,12 @@ from nengo_lmu.legendre import (
     euler_min_theta,
     lmu_system,
 )
+from nengo_lmu.structured import STRUCTURED_METHODS, structured_update
+
+# From this order on, "euler" and "pade" memories step in O(order) operations
+# (`nengo_lmu.structured`) instead of a dense O(order^2) product. Measured in
+# benchmarks/memory_speed.py: the dense product is faster below about 256.
+STRUCTURED_MIN_ORDER = 512
 
 
 class LegendreMemory(Process):
@@ -60,11 +66,17 @@ class LegendreMemory(Process):
     size_in : int
         Number of input dimensions (>= 1). The node's output has
         ``size_in * order`` dimensions.
-    discretizer : {"zoh", "euler"}
+    discretizer : {"zoh", "euler", "pade"}
         How the continuous system is discretised for the simulator's ``dt``
-        (see `.discretize`). Euler needs a window much longer than ``dt``: the
-        build fails with a `~nengo.exceptions.ValidationError` if the
-        discrete system would be unstable.
+        (see `.discretize`). ``"zoh"`` is exact for input held over each
+        step. ``"euler"`` needs a window much longer than ``dt`` (about
+        ``0.06 * order**2`` steps for large orders): the build fails with a
+        `~nengo.exceptions.ValidationError` if the discrete system would be
+        unstable. ``"pade"`` approximates ``"zoh"`` to fifth order and is
+        stable for every window. From order `STRUCTURED_MIN_ORDER` on, the
+        nengo simulator steps ``"euler"`` and ``"pade"`` memories in
+        O(order) operations instead of O(order^2) (`nengo_lmu.structured`),
+        which makes orders in the thousands practical.
     **kwargs
         Passed to `nengo.Process` (``seed``, ``default_dt``).
     """
@@ -85,11 +97,12 @@ class LegendreMemory(Process):
             **kwargs,
         )
 
-    def discrete_system(self, dt):
+    def discrete_system(self, dt, dense=True):
         """The discrete ``(Ad, Bd)`` for the time step ``dt``.
 
         Raises a `~nengo.exceptions.ValidationError` naming ``theta`` if Euler
-        discretisation would be unstable at this ``dt``.
+        discretisation would be unstable at this ``dt``. With
+        ``dense=False`` only that check is made and None is returned.
         """
         if self.discretizer == "euler":
             theta_min = euler_min_theta(self.order, dt)
@@ -102,6 +115,8 @@ class LegendreMemory(Process):
                     attr="theta",
                     obj=self,
                 )
+        if not dense:
+            return None
         return discretize(*lmu_system(self.order, self.theta), dt, self.discretizer)
 
     def check_shapes(self, shape_in, shape_out):
@@ -133,7 +148,7 @@ class LegendreMemory(Process):
         """
         self.check_shapes(shape_in, shape_out)
         m = state["m"]
-        advance = _memory_update(*self.discrete_system(dt), m, self.size_in)
+        advance = _memory_update(self, dt, m)
 
         def step_legendre_memory(t, u):
             advance(u)
@@ -142,12 +157,25 @@ class LegendreMemory(Process):
         return step_legendre_memory
 
 
-def _memory_update(Ad, Bd, m, size_in):
-    """A function ``advance(u)`` that updates the flattened memory ``m`` in place.
+def _memory_update(process, dt, m):
+    """A function ``advance(u)`` that steps the flattened memory ``m`` in place.
 
-    One matrix product for all input dimensions: with ``M`` the memory as a
-    ``(size_in, order)`` matrix, ``M <- [M, u] @ [Ad, Bd]^T``. The function
-    closes over preallocated buffers and allocates nothing.
+    Large ``"euler"`` and ``"pade"`` memories use the O(order) structured
+    step; everything else one dense matrix product for all input dimensions.
+    """
+    if process.order >= STRUCTURED_MIN_ORDER and process.discretizer in STRUCTURED_METHODS:
+        process.discrete_system(dt, dense=False)  # validates theta for Euler
+        return structured_update(
+            process.order, process.theta, dt, process.discretizer, m, process.size_in
+        )
+    return _dense_update(*process.discrete_system(dt), m, process.size_in)
+
+
+def _dense_update(Ad, Bd, m, size_in):
+    """``advance(u)`` as one dense product: ``M <- [M, u] @ [Ad, Bd]^T``.
+
+    ``M`` is the memory as a ``(size_in, order)`` matrix. The function closes
+    over preallocated buffers and allocates nothing.
     """
     order = Ad.shape[0]
     system_T = np.ascontiguousarray(np.hstack([Ad, Bd]).T)  # (order + 1, order)
@@ -168,9 +196,9 @@ class SimLegendreMemory(Operator):
     Parameters
     ----------
     process : LegendreMemory
-        The memory being simulated (for its parameters and error messages).
-    Ad, Bd : ndarray
-        The discrete system, shapes ``(order, order)`` and ``(order, 1)``.
+        The memory being simulated.
+    dt : float
+        The time step that the memory is discretised for.
     input : Signal
         The memory input ``u``, shape ``(size_in,)``.
     output : Signal
@@ -192,11 +220,10 @@ class SimLegendreMemory(Operator):
     the input of step ``t``.
     """
 
-    def __init__(self, process, Ad, Bd, input, output, state, tag=None):
+    def __init__(self, process, dt, input, output, state, tag=None):
         super().__init__(tag=tag)
         self.process = process
-        self.Ad = Ad
-        self.Bd = Bd
+        self.dt = dt
         self.sets = [output]
         self.incs = []
         self.reads = [input]
@@ -216,11 +243,15 @@ class SimLegendreMemory(Operator):
 
     @property
     def order(self):
-        return self.Ad.shape[0]
+        return self.process.order
 
     @property
     def size_in(self):
-        return self.input.shape[0]
+        return self.process.size_in
+
+    def discrete_system(self):
+        """The dense ``(Ad, Bd)`` (for simulators that step densely)."""
+        return self.process.discrete_system(self.dt)
 
     @property
     def _descstr(self):
@@ -230,7 +261,7 @@ class SimLegendreMemory(Operator):
         u = signals[self.input]
         m = signals[self.state]
         output = signals[self.output]
-        advance = _memory_update(self.Ad, self.Bd, m, self.size_in)
+        advance = _memory_update(self.process, self.dt, m)
 
         def step_simlegendrememory():
             advance(u)
@@ -274,13 +305,13 @@ def build_legendre_memory(model, process, sig_in=None, sig_out=None, mode="set")
             shape=(process.size_in * process.order,), name=f"{process}.output"
         )
     process.check_shapes(sig_in.shape, sig_out.shape)
-    Ad, Bd = process.discrete_system(model.dt)
+    process.discrete_system(model.dt, dense=False)  # refuse bad parameters early
     state = Signal(
         np.zeros(sig_out.shape, dtype=sig_out.dtype), name=f"{process}.memory"
     )
     model.sig[process]["_state_m"] = state
     _register_simulator_builders()
     model.add_op(
-        SimLegendreMemory(process, Ad, Bd, sig_in, sig_out, state, tag=str(process))
+        SimLegendreMemory(process, model.dt, sig_in, sig_out, state, tag=str(process))
     )
     return sig_out

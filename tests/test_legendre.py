@@ -7,13 +7,16 @@ from nengo.exceptions import ValidationError
 from numpy.polynomial import legendre as npleg
 
 from nengo_lmu import (
+    PADE_DEGREES,
     discretize,
     euler_min_theta,
     impulse_response,
     legendre_readout,
     lmu_eigenvalues,
+    lmu_inverse,
     lmu_matvec,
     lmu_system,
+    pade_exp,
 )
 
 
@@ -111,3 +114,38 @@ def test_bad_input_names_the_argument(call, attr):
     with pytest.raises(ValidationError) as excinfo:
         call()
     assert excinfo.value.attr == attr
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 8, 31])
+def test_inverse_is_tridiagonal(order):
+    A, B = lmu_system(order, 0.4)
+    lower, diag, upper = lmu_inverse(order, 0.4)
+    G = np.diag(diag) + np.diag(lower, -1) + np.diag(upper, 1)
+    assert np.allclose(G, np.linalg.inv(A), atol=1e-12 * order)
+    # a constant input holds the memory at u * e_0
+    assert np.allclose(G @ B[:, 0], -np.eye(order)[0])
+
+
+def test_pade_exp_approximates_exp():
+    r_inf, poles, residues = pade_exp(*PADE_DEGREES)
+
+    def R(z):
+        return r_inf + np.sum(residues / (z - poles))
+
+    # fifth-order accurate: the error at z shrinks like z^6
+    for z in (0.1, -0.1, 0.05j):
+        assert abs(R(z) - np.exp(z)) < abs(z) ** 6 / 100
+    # A-stable (poles in the right half-plane) and L-stable (R -> 0)
+    assert np.all(poles.real > 0)
+    assert abs(R(-1e8)) < 1e-7
+    for z in (-1.0, -30.0 + 500j, -1e-3 + 1e4j):
+        assert abs(R(z)) <= 1
+
+
+def test_pade_discretisation_approaches_zoh():
+    A, B = lmu_system(12, 1.0)
+    for dt in (1e-3, 2e-3):
+        zoh = discretize(A, B, dt, "zoh")
+        pade = discretize(A, B, dt, "pade")
+        for exact, approx in zip(zoh, pade):
+            assert np.max(np.abs(exact - approx)) < 1e-11 * (dt / 1e-3) ** 6
