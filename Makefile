@@ -7,7 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-all demo bench clean
+# quiet TensorFlow's start-up logging
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: install test demo bench clean
 
 install: $(STAMP)
 
