@@ -4,6 +4,9 @@ Used in a Node::
 
     memory = nengo.Node(LegendreMemory(order=6, theta=0.5, size_in=2))
 
+(``size_in`` sets the node's input and output sizes; a node created with
+another ``size_in`` is refused at build time.)
+
 the memory has an operator of its own, `SimLegendreMemory`, that advances all
 input dimensions with one matrix product per step, in every simulator that
 builds nengo operators (nengo core; NengoDL has its own builder for the
@@ -63,9 +66,6 @@ class LegendreMemory(Process):
     theta : float
         Length of the window in seconds (> 0). KerasLMU measures ``theta`` in
         time steps: ``theta_seconds = theta_steps * dt``.
-    size_in : int
-        Number of input dimensions (>= 1). The node's output has
-        ``size_in * order`` dimensions.
     discretizer : {"zoh", "euler", "pade"}
         How the continuous system is discretised for the simulator's ``dt``
         (see `.discretize`). ``"zoh"`` is exact for input held over each
@@ -77,6 +77,9 @@ class LegendreMemory(Process):
         nengo simulator steps ``"euler"`` and ``"pade"`` memories in
         O(order) operations instead of O(order^2) (`nengo_lmu.structured`),
         which makes orders in the thousands practical.
+    size_in : int
+        Number of input dimensions (>= 1). The node's output has
+        ``size_in * order`` dimensions.
     **kwargs
         Passed to `nengo.Process` (``seed``, ``default_dt``).
     """
@@ -86,7 +89,7 @@ class LegendreMemory(Process):
     size_in = IntParam("size_in", low=1, readonly=True)
     discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
 
-    def __init__(self, order, theta, size_in=1, discretizer="zoh", **kwargs):
+    def __init__(self, order, theta, discretizer="zoh", size_in=1, **kwargs):
         self.order = order
         self.theta = theta
         self.size_in = size_in

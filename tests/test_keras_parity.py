@@ -83,7 +83,7 @@ def float32_floor(size_in, order, theta_steps, discretizer):
     theta 784 steps), whose transient growth amplifies rounding to about 4e-3
     on values of about 100 (KerasLMU's own float32 run shows the same).
     """
-    mem = LegendreMemory(order, theta_steps * DT, size_in, discretizer)
+    mem = LegendreMemory(order, theta_steps * DT, discretizer, size_in=size_in)
     Ad, Bd = (x.astype(np.float32) for x in mem.discrete_system(DT))
     u = parity_input(size_in).astype(np.float32)
     m = np.zeros((size_in, order), dtype=np.float32)

@@ -1,5 +1,8 @@
 """`LegendreMemory` against the exact linear system, in any simulator."""
 
+import subprocess
+import sys
+
 import nengo
 import numpy as np
 import pytest
@@ -214,3 +217,17 @@ def test_node_sizes_come_from_the_process():
     with nengo.Network():
         node = nengo.Node(LegendreMemory(5, 0.1, size_in=3))
     assert (node.size_in, node.size_out) == (3, 15)
+
+
+def test_core_runs_without_tensorflow():
+    # the NengoDL builder is registered only once nengo_dl has been imported
+    code = (
+        "import sys, nengo, nengo_lmu\n"
+        "with nengo.Network() as net:\n"
+        "    nengo.Node(nengo_lmu.LegendreMemory(4, 0.1), size_in=1)\n"
+        "with nengo.Simulator(net, progress_bar=False) as sim:\n"
+        "    sim.run_steps(10)\n"
+        "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'\n"
+        "assert 'nengo_lmu.dl_builders' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
