@@ -1,0 +1,231 @@
+"""The Legendre memory in recurrently connected neuron ensembles.
+
+`LegendreMemoryNetwork` is a drop-in neural version of a `LegendreMemory`
+node: its ``input`` takes ``size_in`` dimensions and its ``output`` gives the
+``size_in * order`` Legendre coefficients in the same scale and layout, one
+step later (the recurrent synapse's delay) plus the mapping's ``lag``.
+
+Each coefficient is represented by its own ensemble (``n_neurons`` neurons
+each), scaled so that the coefficient's largest possible value for input in
+[-1, 1] maps onto the ensemble's radius. The recurrent transform and the
+input filters come from the synapse-aware mappings of
+`nengo_lmu.synapse_mapping`, so that the network implements the *discrete*
+system that `LegendreMemory` computes, not a continuous approximation of it.
+"""
+
+import nengo
+import numpy as np
+from nengo.exceptions import ValidationError
+from nengo.params import EnumParam, IntParam, NumberParam
+
+from nengo_lmu.identity import identity_node
+from nengo_lmu.legendre import DISCRETIZERS, discretize, impulse_response, lmu_system
+from nengo_lmu.synapse_mapping import map_discrete_synapse
+
+MAPPINGS = ("discrete", "continuous")
+
+
+def coefficient_bounds(Ad, Bd, tol=1e-9, max_steps=10**6):
+    """The largest value each state can take for input in [-1, 1].
+
+    For ``|u[t]| <= 1`` the state obeys :math:`|x_i[t]| \\le \\sum_s |H_i[s]|`
+    (the l1 norm of its impulse response), and the input ``sign(H_i)``
+    reversed in time attains it: the bound is tight.
+
+    Parameters
+    ----------
+    Ad, Bd : ndarray
+        The discrete system.
+    tol : float
+        The sum stops once the response has decayed below ``tol`` times its
+        peak.
+    max_steps : int
+        Refuse systems that take longer than this to decay.
+    """
+    q = len(Ad)
+    total = np.zeros(q)
+    block = 1000
+    state = np.asarray(Bd, dtype=np.float64).reshape(q)
+    peak = np.max(np.abs(state))
+    for start in range(0, max_steps, block):
+        H = impulse_response(Ad, state, block)
+        total += np.abs(H).sum(axis=0)
+        peak = max(peak, np.max(np.abs(H)))
+        state = Ad @ H[-1]
+        if np.max(np.abs(H[-1])) < tol * peak:
+            return total
+    raise ValidationError(
+        f"the impulse response has not decayed after {max_steps} steps",
+        attr="theta",
+    )
+
+
+def _as_synapse(synapse):
+    """A number is a lowpass time constant; filters pass; anything else is refused."""
+    if isinstance(synapse, nengo.LinearFilter):
+        return synapse
+    if isinstance(synapse, (int, float, np.floating)) and not isinstance(synapse, bool):
+        if synapse > 0:
+            return nengo.Lowpass(synapse)
+    raise ValidationError(
+        f"must be a nengo.LinearFilter or a lowpass time constant > 0, got {synapse!r}",
+        attr="synapse",
+    )
+
+
+class LegendreMemoryNetwork(nengo.Network):
+    """A Legendre memory computed by recurrently connected neuron ensembles.
+
+    The neural counterpart of ``nengo.Node(LegendreMemory(order, theta,
+    discretizer, size_in))``: ``input`` takes ``size_in`` dimensions and
+    ``output`` gives the ``size_in * order`` coefficients in the same layout
+    and scale, ``delay`` steps later.
+
+    Each coefficient :math:`m_i` is represented by an ensemble of
+    ``n_neurons`` neurons as :math:`x_i = m_i / s_i`, where :math:`s_i` is the
+    largest value that :math:`m_i` can take for input in
+    ``[-input_range, input_range]`` (`coefficient_bounds`), so that no input
+    in that range saturates an ensemble. The recurrent connections
+    (``synapse``) and the input connections carry the transforms of a
+    synapse-aware mapping of the discrete system (`nengo_lmu.synapse_mapping`):
+
+    - ``mapping="discrete"`` (default): exact in discrete time for any linear
+      ``synapse``; the input connections get the filters that the mapping
+      requires.
+    - ``mapping="continuous"``: the NEF's classic :math:`\\tau A + I`,
+      :math:`\\tau B` for a lowpass synapse, approximate for finite ``dt``
+      (for comparison).
+
+    Parameters
+    ----------
+    order : int
+        Number of Legendre coefficients per input dimension.
+    theta : float
+        Window length in seconds.
+    n_neurons : int
+        Neurons per coefficient ensemble.
+    size_in : int
+        Number of input dimensions.
+    discretizer : {"zoh", "euler", "pade"}
+        Discretisation of the target system (see `.discretize`).
+    synapse : nengo.LinearFilter or float
+        The recurrent synapse (a float is a lowpass time constant). Longer
+        time constants average more spikes and give smoother memories.
+    mapping : {"discrete", "continuous"}
+        How the system is mapped onto the synapse.
+    neuron_type : nengo.neurons.NeuronType
+        Any Nengo neuron type (spiking or rate).
+    input_range : float
+        The largest input magnitude the scaling provides for.
+    dt : float
+        The time step the network will be simulated with (the discrete
+        system and the mapping depend on it).
+    **kwargs
+        Passed to `nengo.Network` (``label``, ``seed``, ``add_to_container``).
+
+    Attributes
+    ----------
+    input : nengo.Node
+        Size ``size_in``.
+    output : nengo.Node
+        Size ``size_in * order``: the memory, in `LegendreMemory`'s scale.
+    coefficients : nengo.networks.EnsembleArray
+        One ensemble per coefficient, in the output's order.
+    scale : (order,) ndarray
+        :math:`s_i`, the value of coefficient ``i`` that maps to radius 1.
+    delay : int
+        Steps by which ``output`` trails a `LegendreMemory` node fed the same
+        input (1 for a lowpass synapse with the discrete mapping).
+    """
+
+    order = IntParam("order", low=1, readonly=True)
+    theta = NumberParam("theta", low=0, low_open=True, readonly=True)
+    n_neurons = IntParam("n_neurons", low=1, readonly=True)
+    size_in = IntParam("size_in", low=1, readonly=True)
+    discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
+    mapping = EnumParam("mapping", values=MAPPINGS, readonly=True)
+    input_range = NumberParam("input_range", low=0, low_open=True, readonly=True)
+    dt = NumberParam("dt", low=0, low_open=True, readonly=True)
+
+    def __init__(
+        self,
+        order,
+        theta,
+        n_neurons,
+        size_in=1,
+        discretizer="zoh",
+        synapse=0.1,
+        mapping="discrete",
+        neuron_type=nengo.LIF(),
+        input_range=1.0,
+        dt=0.001,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.order = order
+        self.theta = theta
+        self.n_neurons = n_neurons
+        self.size_in = size_in
+        self.discretizer = discretizer
+        self.mapping = mapping
+        self.input_range = input_range
+        self.dt = dt
+        self.synapse = _as_synapse(synapse)
+        if mapping == "continuous" and not isinstance(self.synapse, nengo.Lowpass):
+            raise ValidationError(
+                f"the continuous mapping needs a Lowpass synapse, got {self.synapse!r}; "
+                "use mapping='discrete' for other synapses",
+                attr="synapse",
+                obj=self,
+            )
+
+        Ad, Bd = discretize(*lmu_system(order, theta), dt, discretizer)
+        self.scale = input_range * coefficient_bounds(Ad, Bd)
+        recurrent, input_weights, input_synapses, self.delay = self._map(Ad, Bd)
+        # in scaled coordinates x = m / s
+        recurrent = recurrent * self.scale[None, :] / self.scale[:, None]
+        input_weights = input_weights / self.scale
+
+        with self:
+            self.input = nengo.Node(size_in=size_in, label="input")
+            self.coefficients = nengo.networks.EnsembleArray(
+                n_neurons,
+                n_ensembles=size_in * order,
+                neuron_type=neuron_type,
+                label="coefficients",
+            )
+            self.output = identity_node(size_in * order, label="output")
+            # the ensembles get the mapped state x = h (M x + v); the output
+            # gets the same filtered signal scaled back to m = s x, so that it
+            # carries the state itself and not the ensembles' unfiltered spikes
+            self._drive(self.coefficients.input, np.ones(order), recurrent, input_weights, input_synapses)
+            self._drive(self.output, self.scale, recurrent, input_weights, input_synapses)
+
+    def _drive(self, target, gain, recurrent, input_weights, input_synapses):
+        """Connect the filtered state ``gain * h (M x + v)`` into ``target``."""
+        order = self.order
+        for j in range(self.size_in):
+            block = slice(j * order, (j + 1) * order)
+            nengo.Connection(
+                self.coefficients.output[block],
+                target[block],
+                transform=gain[:, None] * recurrent,
+                synapse=self.synapse,
+            )
+            for i, input_synapse in enumerate(input_synapses):
+                nengo.Connection(
+                    self.input[j],
+                    target[j * order + i],
+                    transform=gain[i] * input_weights[i],
+                    synapse=input_synapse,
+                )
+
+    def _map(self, Ad, Bd):
+        """Recurrent transform, input weights and synapses, and total delay."""
+        if self.mapping == "continuous":
+            A, B = lmu_system(self.order, self.theta)
+            tau = self.synapse.tau
+            recurrent, N = tau * A + np.eye(self.order), tau * B[:, 0]
+            return recurrent, N, [self.synapse] * self.order, 1
+        mapped = map_discrete_synapse(Ad, Bd, self.synapse, self.dt)
+        return mapped.recurrent, np.ones(self.order), mapped.input_synapses, 1 + mapped.lag

@@ -1,0 +1,96 @@
+"""`LegendreMemoryNetwork`: the memory in neurons, against `LegendreMemory`."""
+
+import nengo
+import numpy as np
+import pytest
+from nengo.exceptions import ValidationError
+
+from nengo_lmu import LegendreMemory, discretize, impulse_response, legendre_readout, lmu_system
+from nengo_lmu.neural_memory import LegendreMemoryNetwork, coefficient_bounds
+
+DT = 0.001
+
+
+def compare(Simulator, seed, memory_kwargs, seconds=2.0, high=3.0, size_in=1):
+    """Run the network beside a `LegendreMemory`; return both outputs and delay."""
+    order, theta = memory_kwargs["order"], memory_kwargs["theta"]
+    with nengo.Network(seed=seed) as net:
+        stim = nengo.Node(
+            nengo.processes.WhiteSignal(seconds, high=high, rms=0.3, seed=seed),
+            size_out=size_in,
+        )
+        network = LegendreMemoryNetwork(size_in=size_in, **memory_kwargs)
+        exact = nengo.Node(LegendreMemory(order, theta, size_in=size_in))
+        nengo.Connection(stim, network.input, synapse=None)
+        nengo.Connection(stim, exact, synapse=None)
+        p_net = nengo.Probe(network.output)
+        p_exact = nengo.Probe(exact)
+        p_stim = nengo.Probe(stim)
+    with Simulator(net, dt=DT) as sim:
+        sim.run(seconds)
+    return sim.data[p_net], sim.data[p_exact], sim.data[p_stim], network.delay
+
+
+@pytest.mark.parametrize(
+    "synapse", [0.05, nengo.Alpha(0.01)], ids=["lowpass", "alpha"]
+)
+def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse):
+    if Simulator.backend == "nengo_loihi":
+        pytest.skip("Direct-mode ensembles do not run on a chip")
+    kwargs = dict(order=5, theta=0.1, n_neurons=1, synapse=synapse, neuron_type=nengo.Direct())
+    ours, exact, _, delay = compare(Simulator, seed, kwargs, seconds=0.5, size_in=2)
+    # same scale and layout, `delay` steps later
+    atol = 1e-9 if Simulator.dtype == np.float64 else 1e-4
+    assert np.allclose(ours[delay:], exact[:-delay], atol=atol)
+    assert delay == (1 if synapse == 0.05 else 2)
+
+
+def test_spiking_delay_line(Simulator, seed):
+    """A small Task A: order 3, theta 0.1 s, 3 x 128 LIF, 3 Hz noise.
+
+    Full-length runs (benchmarks/delay.py) give NRMSE 0.05 for the delay
+    theta; 4 s here is enough for the error to settle below 0.1.
+    """
+    kwargs = dict(order=3, theta=0.1, n_neurons=128, synapse=0.1)
+    ours, exact, u, delay = compare(Simulator, seed, kwargs, seconds=4.0)
+    readout = legendre_readout(3, 1.0)[0]
+    lag = int(round(0.1 / DT))
+    decoded = (ours @ readout)[lag + delay :]
+    target = u[: len(u) - lag - delay, 0]
+    skip = 500
+    nrmse = np.sqrt(np.mean((decoded[skip:] - target[skip:]) ** 2) / np.mean(target[skip:] ** 2))
+    assert nrmse < 0.1
+
+
+def test_coefficient_bounds_are_tight():
+    Ad, Bd = discretize(*lmu_system(4, 0.02), DT)
+    bounds = coefficient_bounds(Ad, Bd)
+    H = impulse_response(Ad, Bd, 400)
+    assert np.allclose(bounds, np.abs(H).sum(axis=0), rtol=1e-6)
+    # the input sign(H_i) reversed in time reaches the bound of coefficient i
+    for i in range(4):
+        u = np.sign(H[::-1, i])
+        m = np.zeros(4)
+        for x in u:
+            m = Ad @ m + Bd[:, 0] * x
+        assert np.isclose(m[i], bounds[i], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, attr",
+    [
+        ({"n_neurons": 0}, "n_neurons"),
+        ({"order": 0}, "order"),
+        ({"theta": -1.0}, "theta"),
+        ({"mapping": "exact"}, "mapping"),
+        ({"synapse": "fast"}, "synapse"),
+        ({"synapse": nengo.Alpha(0.01), "mapping": "continuous"}, "synapse"),
+        ({"input_range": 0}, "input_range"),
+    ],
+)
+def test_bad_parameters_name_the_argument(kwargs, attr):
+    args = {"order": 3, "theta": 0.1, "n_neurons": 10, **kwargs}
+    with pytest.raises(ValidationError) as excinfo:
+        with nengo.Network():
+            LegendreMemoryNetwork(**args)
+    assert excinfo.value.attr == attr
