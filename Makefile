@@ -32,6 +32,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/memory_speed.py
+	$(BIN)/python benchmarks/large_order_speed.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
