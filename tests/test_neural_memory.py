@@ -86,6 +86,9 @@ def test_coefficient_bounds_are_tight():
         ({"synapse": "fast"}, "synapse"),
         ({"synapse": nengo.Alpha(0.01), "mapping": "continuous"}, "synapse"),
         ({"input_range": 0}, "input_range"),
+        ({"scaling": "worst"}, "scaling"),
+        ({"scaling": [1.0, 2.0]}, "scaling"),
+        ({"scaling": [1.0, 0.0, 1.0]}, "scaling"),
     ],
 )
 def test_bad_parameters_name_the_argument(kwargs, attr):
@@ -94,3 +97,23 @@ def test_bad_parameters_name_the_argument(kwargs, attr):
         with nengo.Network():
             LegendreMemoryNetwork(**args)
     assert excinfo.value.attr == attr
+
+
+def test_scaling_from_an_input_model_is_tighter_than_the_bound():
+    signal = nengo.processes.WhiteSignal(60, high=1, rms=0.3)
+    with nengo.Network():
+        bound = LegendreMemoryNetwork(6, 1.0, 10).scale
+        measured = LegendreMemoryNetwork(6, 1.0, 10, scaling=signal).scale
+        given = LegendreMemoryNetwork(6, 1.0, 10, scaling=np.arange(1, 7)).scale
+    assert np.all(measured < bound)
+    # smooth input barely reaches the high coefficients' worst case
+    assert measured[-1] < 0.2 * bound[-1]
+    assert np.array_equal(given, np.arange(1, 7))
+
+
+def test_decoders_use_the_given_solver():
+    solver = nengo.solvers.LstsqL2(reg=0.01)
+    with nengo.Network():
+        net = LegendreMemoryNetwork(3, 0.1, 10, solver=solver)
+    decoding = [c for c in net.all_connections if isinstance(c.pre_obj, nengo.Ensemble)]
+    assert len(decoding) == 3 and all(c.solver is solver for c in decoding)

@@ -1,0 +1,195 @@
+"""Spiking delay networks: decode the input delayed by theta from a neural memory.
+
+Tasks (the published spiking delay networks):
+
+A (Voelker, PhD thesis 2019)
+    order 3, theta 0.1 s, 3 x 128 LIF, 3 Hz band-limited white noise.
+    Published NRMSE: 0.055-0.059 (CPU reference), 0.146-0.153 (Loihi),
+    0.145-0.151 (Loihi emulator).
+B (Voelker and Eliasmith, Neural Computation 2018)
+    order 6, theta 1 s, 1000 LIF in total, lowpass 0.1 s, 1 Hz white noise.
+    Published NRMSE: 0.048.
+
+For each task and simulator: `nengo_lmu.LegendreMemoryNetwork` fed a white
+noise signal (rms 0.3, so that the input stays within [-1, 1], the range
+the network's scaling provides for), the delayed input decoded with
+``legendre_readout(order, 1)``, and
+
+- NRMSE: RMS error of the decoded delayed input over the RMS of the target,
+  after the first ``transient`` seconds; mean and 95% interval (t
+  distribution) over ``--signals`` test signals, each with its own network
+  seed;
+- scaling: measured on a separate 60 s sample of the same kind of signal
+  (``scaling=WhiteSignal(...)``, see `LegendreMemoryNetwork`);
+- the non-spiking limit: the same readout from the exact `LegendreMemory`;
+- spikes per neuron per second and wall time per simulated second.
+
+Usage::
+
+    python benchmarks/delay.py            # writes docs/benchmarks/delay.{json,md}
+    python benchmarks/delay.py --quick    # 3 short signals, writes nothing
+"""
+
+import argparse
+import datetime
+import json
+import os
+import time
+from pathlib import Path
+
+import nengo
+import numpy as np
+import scipy.stats
+
+from nengo_lmu import LegendreMemory, legendre_readout
+from nengo_lmu.neural_memory import LegendreMemoryNetwork
+
+REPO = Path(__file__).resolve().parent.parent
+DT = 0.001
+
+TASKS = {
+    "A": dict(
+        order=3, theta=0.1, n_neurons=128, synapse=0.1, high=3.0, seconds=10.0,
+        transient=1.0, published="0.055-0.059 (CPU), 0.146-0.153 (Loihi)", goal=0.05,
+    ),
+    "B": dict(
+        order=6, theta=1.0, n_neurons=1000 // 6, synapse=0.1, high=1.0, seconds=20.0,
+        transient=2.0, published="0.048", goal=0.04,
+    ),
+}
+
+
+def simulator_factory(name):
+    if name == "nengo":
+        return lambda net: nengo.Simulator(net, dt=DT, progress_bar=False)
+    if name == "nengo_dl":
+        import nengo_dl  # pylint: disable=import-outside-toplevel
+
+        return lambda net: nengo_dl.Simulator(net, dt=DT, progress_bar=False)
+    raise ValueError(f"unknown simulator {name!r}")
+
+
+def run_trial(task, seed, make_simulator, seconds):
+    """One test signal: NRMSE of the network and of the exact memory, spikes, wall."""
+    order, theta = task["order"], task["theta"]
+    with nengo.Network(seed=seed) as net:
+        stim = nengo.Node(
+            nengo.processes.WhiteSignal(seconds, high=task["high"], rms=0.3, seed=seed)
+        )
+        # the scaling is measured on a different sample of the same kind of input
+        input_model = nengo.processes.WhiteSignal(60.0, high=task["high"], rms=0.3)
+        memory = LegendreMemoryNetwork(
+            order, theta, task["n_neurons"], synapse=task["synapse"], scaling=input_model, dt=DT
+        )
+        exact = nengo.Node(LegendreMemory(order, theta))
+        nengo.Connection(stim, memory.input, synapse=None)
+        nengo.Connection(stim, exact, synapse=None)
+        readout = legendre_readout(order, 1.0)
+        delayed = nengo.Node(size_in=1)
+        delayed_exact = nengo.Node(size_in=1)
+        nengo.Connection(memory.output, delayed, transform=readout, synapse=None)
+        nengo.Connection(exact, delayed_exact, transform=readout, synapse=None)
+        p_stim = nengo.Probe(stim)
+        p_delayed = nengo.Probe(delayed)
+        p_exact = nengo.Probe(delayed_exact)
+        p_spikes = [nengo.Probe(ens.neurons) for ens in memory.coefficients.ensembles]
+    with make_simulator(net) as sim:
+        start = time.perf_counter()
+        sim.run(seconds)
+        wall = time.perf_counter() - start
+        u = sim.data[p_stim][:, 0]
+        lag = int(round(theta / DT))
+        skip = int(round(task["transient"] / DT))
+
+        def nrmse(decoded, extra_delay):
+            shift = lag + extra_delay
+            target = u[: len(u) - shift]
+            err = decoded[shift:, 0][skip:] - target[skip:]
+            return float(np.sqrt(np.mean(err**2) / np.mean(target[skip:] ** 2)))
+
+        spikes = np.concatenate([sim.data[p] for p in p_spikes], axis=-1)
+        n_neurons = spikes.shape[-1]
+        rate = float(np.sum(spikes > 0) / (n_neurons * seconds))
+        return {
+            "nrmse": nrmse(sim.data[p_delayed], memory.delay),
+            "nrmse_exact": nrmse(sim.data[p_exact], 0),
+            "spikes_per_neuron_s": rate,
+            "n_neurons": n_neurons,
+            "wall_per_sim_s": wall / seconds,
+        }
+
+
+def summarize(values):
+    values = np.asarray(values)
+    mean = float(np.mean(values))
+    if len(values) < 2:
+        return mean, mean, mean
+    half = float(scipy.stats.t.ppf(0.975, len(values) - 1) * scipy.stats.sem(values))
+    return mean, mean - half, mean + half
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--signals", type=int, default=10)
+    parser.add_argument("--tasks", nargs="+", default=list(TASKS))
+    parser.add_argument("--simulators", nargs="+", default=["nengo"])
+    args = parser.parse_args()
+    n_signals = 3 if args.quick else args.signals
+    start = time.perf_counter()
+    results = []
+    for name in args.tasks:
+        task = TASKS[name]
+        seconds = task["seconds"] / 2 if args.quick else task["seconds"]
+        for simulator in args.simulators:
+            make = simulator_factory(simulator)
+            trials = [run_trial(task, seed, make, seconds) for seed in range(n_signals)]
+            row = {"task": name, "simulator": simulator, "signals": n_signals, "seconds": seconds}
+            for key in trials[0]:
+                row[key] = summarize([t[key] for t in trials])
+            row["trials"] = trials
+            results.append(row)
+            print(
+                f"task {name} {simulator:9s} NRMSE {row['nrmse'][0]:.4f} "
+                f"[{row['nrmse'][1]:.4f}, {row['nrmse'][2]:.4f}]  exact "
+                f"{row['nrmse_exact'][0]:.4f}  spikes/neuron/s "
+                f"{row['spikes_per_neuron_s'][0]:.1f}  wall/sim s "
+                f"{row['wall_per_sim_s'][0]:.2f}"
+            )
+    elapsed = time.perf_counter() - start
+    command = "python benchmarks/delay.py" + (" --quick" if args.quick else "")
+    lines = [
+        "# Spiking delay networks",
+        "",
+        f"Produced by `{command}` on "
+        f"{datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')} "
+        f"in {elapsed:.0f} s ({os.cpu_count()} cores, nengo {nengo.__version__}).",
+        "",
+        "NRMSE of the input decoded theta ago (mean and 95% interval over "
+        f"{n_signals} white-noise signals, rms 0.3, each with its own network seed; "
+        "the first transient skipped). `exact` is the same readout from the "
+        "non-spiking `LegendreMemory`.",
+        "",
+        "| task | simulator | neurons | NRMSE | 95% interval | goal | published | exact | "
+        "spikes/neuron/s | wall s per sim s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results:
+        task = TASKS[row["task"]]
+        lines.append(
+            f"| {row['task']} | {row['simulator']} | {row['n_neurons'][0]:.0f} | "
+            f"{row['nrmse'][0]:.4f} | {row['nrmse'][1]:.4f}-{row['nrmse'][2]:.4f} | "
+            f"<= {task['goal']} | {task['published']} | {row['nrmse_exact'][0]:.4f} | "
+            f"{row['spikes_per_neuron_s'][0]:.1f} | {row['wall_per_sim_s'][0]:.2f} |"
+        )
+    report = "\n".join(lines) + "\n"
+    print()
+    print(report)
+    if not args.quick:
+        out = REPO / "docs" / "benchmarks"
+        (out / "delay.json").write_text(json.dumps({"command": command, "results": results}, indent=2))
+        (out / "delay.md").write_text(report)
+
+
+if __name__ == "__main__":
+    main()
