@@ -11,12 +11,18 @@ save a figure (needs matplotlib).
 
 import argparse
 import importlib.util
+import os
 import time
+import warnings
 
-import nengo
-import numpy as np
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
+warnings.filterwarnings("ignore", message=".*has not been tested with your")
+warnings.filterwarnings("ignore", message="No GPU support detected")
 
-import nengo_lmu
+import nengo  # noqa: E402  pylint: disable=wrong-import-position
+import numpy as np  # noqa: E402  pylint: disable=wrong-import-position
+
+import nengo_lmu  # noqa: E402  pylint: disable=wrong-import-position
 
 DELAYS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
