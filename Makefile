@@ -24,7 +24,7 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 # again on NengoDL and the NengoLoihi emulator
 test: $(STAMP)
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py --simulator nengo_dl
+	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py tests/test_neural_memory.py --simulator nengo_dl
 	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py --simulator nengo_loihi
 
 demo: $(STAMP)
