@@ -117,3 +117,11 @@ def test_decoders_use_the_given_solver():
         net = LegendreMemoryNetwork(3, 0.1, 10, solver=solver)
     decoding = [c for c in net.all_connections if isinstance(c.pre_obj, nengo.Ensemble)]
     assert len(decoding) == 3 and all(c.solver is solver for c in decoding)
+
+
+def test_ensemble_kwargs_reach_every_ensemble():
+    rates = nengo.dists.Uniform(350, 480)
+    with nengo.Network():
+        net = LegendreMemoryNetwork(3, 0.1, 10, size_in=2, ensemble_kwargs={"max_rates": rates})
+    ensembles = net.all_ensembles
+    assert len(ensembles) == 6 and all(e.max_rates is rates for e in ensembles)
