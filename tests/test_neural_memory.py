@@ -125,3 +125,20 @@ def test_ensemble_kwargs_reach_every_ensemble():
         net = LegendreMemoryNetwork(3, 0.1, 10, size_in=2, ensemble_kwargs={"max_rates": rates})
     ensembles = net.all_ensembles
     assert len(ensembles) == 6 and all(e.max_rates is rates for e in ensembles)
+
+
+def test_nengo_dl_minibatch_equals_single_runs(rng):
+    """Batched NengoDL inference gives each signal what a run of its own gives."""
+    nengo_dl = pytest.importorskip("nengo_dl")
+    with nengo.Network(seed=1) as net:
+        stim = nengo.Node(np.zeros(1))
+        memory = LegendreMemoryNetwork(3, 0.1, 50, synapse=0.05)
+        nengo.Connection(stim, memory.input, synapse=None)
+        probe = nengo.Probe(memory.output)
+    u = rng.uniform(-1, 1, size=(2, 300, 1))
+    with nengo_dl.Simulator(net, minibatch_size=2, progress_bar=False) as sim:
+        batched = sim.predict({stim: u})[probe]
+    with nengo_dl.Simulator(net, minibatch_size=1, progress_bar=False) as sim:
+        single = [sim.predict({stim: u[i : i + 1]})[probe][0] for i in range(2)]
+    assert not np.allclose(batched[0], batched[1])  # the signals differ...
+    assert np.allclose(batched, single, atol=1e-5)  # ...and each is computed alone
