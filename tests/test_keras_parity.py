@@ -18,6 +18,8 @@ import pytest
 
 from nengo_lmu import LegendreMemory, euler_min_theta
 
+from reference import recurrence
+
 keras_lmu = pytest.importorskip("keras_lmu")
 tf = pytest.importorskip("tensorflow")
 
@@ -84,13 +86,7 @@ def float32_floor(size_in, order, theta_steps, discretizer):
     on values of about 100 (KerasLMU's own float32 run shows the same).
     """
     mem = LegendreMemory(order, theta_steps * DT, discretizer, size_in=size_in)
-    Ad, Bd = (x.astype(np.float32) for x in mem.discrete_system(DT))
-    u = parity_input(size_in).astype(np.float32)
-    m = np.zeros((size_in, order), dtype=np.float32)
-    out = np.empty((N_STEPS, size_in * order), dtype=np.float32)
-    for t in range(N_STEPS):
-        m = m @ Ad.T + u[t][:, None] * Bd.T
-        out[t] = m.ravel()
+    out = recurrence(parity_input(size_in), *mem.discrete_system(DT), dtype=np.float32)
     return np.max(np.abs(out - keras_memory(size_in, order, theta_steps, discretizer)))
 
 

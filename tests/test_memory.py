@@ -11,6 +11,8 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu import LegendreMemory, legendre_readout, lmu_system
 
+from reference import recurrence
+
 
 def exact_memory(u, order, theta, dt, discretizer="zoh"):
     """Independent reference: the textbook discretisation and recurrence.
@@ -25,13 +27,7 @@ def exact_memory(u, order, theta, dt, discretizer="zoh"):
         Bd = np.linalg.solve(A, (Ad - np.eye(order)) @ B)
     else:
         Ad, Bd = np.eye(order) + dt * A, dt * B
-    u = np.asarray(u, dtype=np.float64).reshape(len(u), -1)
-    m = np.zeros((u.shape[1], order))
-    out = np.empty((len(u), u.shape[1] * order))
-    for t in range(len(u)):
-        m = m @ Ad.T + u[t][:, None] * Bd.T
-        out[t] = m.ravel()
-    return out
+    return recurrence(u, Ad, Bd)
 
 
 def tolerance(Simulator):

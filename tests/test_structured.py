@@ -8,15 +8,11 @@ from nengo_lmu import LegendreMemory, discretize, legendre_readout, lmu_system
 from nengo_lmu.memory import STRUCTURED_MIN_ORDER
 from nengo_lmu.structured import structured_update
 
+from reference import recurrence
+
 
 def dense_memory(u, order, theta, dt, method):
-    Ad, Bd = discretize(*lmu_system(order, theta), dt, method)
-    m = np.zeros((u.shape[1], order))
-    out = np.empty((len(u), u.shape[1] * order))
-    for t in range(len(u)):
-        m = m @ Ad.T + u[t][:, None] * Bd.T
-        out[t] = m.ravel()
-    return out
+    return recurrence(u, *discretize(*lmu_system(order, theta), dt, method))
 
 
 @pytest.mark.parametrize("method", ["euler", "pade"])

@@ -19,17 +19,14 @@ from nengo_lmu.synapse_mapping import (
     node_filter,
 )
 
+from reference import recurrence
+
 DT = 0.001
 
 
 def target_states(u, Ad, Bd):
     """x*[t] with x*[t] = Ad x*[t-1] + Bd u[t] (LegendreMemory's convention)."""
-    x = np.zeros(len(Ad))
-    out = np.empty((len(u), len(Ad)))
-    for t in range(len(u)):
-        x = Ad @ x + Bd[:, 0] * u[t]
-        out[t] = x
-    return out
+    return recurrence(u, Ad, Bd)
 
 
 def run_loop(u, recurrent, recurrent_synapse, input_connections):
