@@ -37,6 +37,7 @@ import argparse
 import datetime
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -167,7 +168,7 @@ def main():
                 f"{row['wall_per_sim_s'][0]:.2f}"
             )
     elapsed = time.perf_counter() - start
-    command = "python benchmarks/delay.py" + (" --quick" if args.quick else "")
+    command = " ".join(["python benchmarks/delay.py"] + sys.argv[1:])
     lines = [
         "# Spiking delay networks",
         "",
