@@ -98,7 +98,7 @@ def pade_accuracy(order, theta=0.784, seconds=3.0):
         zoh[t] = m
     pade = np.empty((n_steps, order))
     m = np.zeros(order)
-    advance = structured_update(order, theta, DT, "pade", m, 1)
+    advance = structured_update(order, theta, DT, "pade", m.reshape(1, order))
     for t in range(n_steps):
         advance(u[t])
         pade[t] = m

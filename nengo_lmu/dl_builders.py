@@ -76,21 +76,23 @@ class SimLegendreMemoryBuilder(OpBuilder):
             )  # (D, q)
 
     def build_step(self, signals):
+        batch, dims, order = signals.minibatch_size, self.size_in, self.order
         u = signals.gather(self.input_data)
-        m = signals.gather(self.state_data)
+        # the state holds [M, u] per input dimension (see SimLegendreMemory)
+        state = tf.reshape(signals.gather(self.state_data), (batch, dims, order + 1))
+        m = state[:, :, :order]
         if self.shared:
             # minibatch and input dimensions together as rows of one 2-D
             # product, which TensorFlow runs 1.5-4x faster than a broadcast
             # batched product (benchmarks/memory_speed.py)
-            rows = signals.minibatch_size * self.size_in
-            m = tf.matmul(tf.reshape(m, (rows, self.order)), self.AdT)
-            m += tf.reshape(u, (rows, 1)) * self.BdT
+            rows = batch * dims
+            m = tf.matmul(tf.reshape(m, (rows, order)), self.AdT)
+            m = tf.reshape(m + tf.reshape(u, (rows, 1)) * self.BdT, (batch, dims, order))
         else:
-            m = tf.reshape(m, (signals.minibatch_size, self.size_in, self.order))
             m = tf.einsum("bdj,dji->bdi", m, self.AdT) + u[:, :, None] * self.BdT
-        m = tf.reshape(m, (signals.minibatch_size, self.size_in * self.order))
-        signals.scatter(self.state_data, m)
-        signals.scatter(self.output_data, m)
+        state = tf.concat([m, u[:, :, None]], axis=2)
+        signals.scatter(self.state_data, tf.reshape(state, (batch, dims * (order + 1))))
+        signals.scatter(self.output_data, tf.reshape(m, (batch, dims * order)))
 
     @staticmethod
     def mergeable(x, y):

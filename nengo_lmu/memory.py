@@ -153,7 +153,7 @@ class LegendreMemory(Process):
         """
         self.check_shapes(shape_in, shape_out)
         m = state["m"]
-        advance = _memory_update(self, dt, m)
+        advance = _memory_update(self, dt, m.reshape(self.size_in, self.order))
 
         def step_legendre_memory(t, u):
             advance(u)
@@ -162,40 +162,40 @@ class LegendreMemory(Process):
         return step_legendre_memory
 
 
-def _memory_update(process, dt, m):
-    """A function ``advance(u)`` that steps the flattened memory ``m`` in place.
+def uses_structured_step(process):
+    """Whether nengo steps this memory in O(order) (`nengo_lmu.structured`)."""
+    return process.order >= STRUCTURED_MIN_ORDER and process.discretizer in STRUCTURED_METHODS
 
-    Large ``"euler"`` and ``"pade"`` memories use the O(order) structured
-    step; everything else one dense matrix product for all input dimensions.
+
+def _memory_update(process, dt, memory):
+    """A function ``advance(u)`` that steps ``memory`` in place.
+
+    ``memory`` is a ``(size_in, order)`` array (or view). Large ``"euler"``
+    and ``"pade"`` memories use the O(order) structured step; everything else
+    one dense product for all input dimensions, ``M <- [M, u] @ [Ad, Bd]^T``.
     """
-    if process.order >= STRUCTURED_MIN_ORDER and process.discretizer in STRUCTURED_METHODS:
+    if uses_structured_step(process):
         process.discrete_system(dt, dense=False)  # validates theta for Euler
-        return structured_update(
-            process.order, process.theta, dt, process.discretizer, m, process.size_in
-        )
-    return _dense_update(*process.discrete_system(dt), m, process.size_in)
-
-
-def _dense_update(Ad, Bd, m, size_in):
-    """``advance(u)`` as one dense product: ``M <- [M, u] @ [Ad, Bd]^T``.
-
-    ``M`` is the memory as a ``(size_in, order)`` matrix, so one product
-    advances every input dimension. The function closes over preallocated
-    buffers and allocates no arrays. (Folding ``u`` into the product as an
-    extra column measured faster in nengo than a product followed by a
-    separate multiply-add: 10.1 against 11.5 us a step at order 64.)
-    """
-    order = Ad.shape[0]
-    system_T = np.ascontiguousarray(np.hstack([Ad, Bd]).T)  # (order + 1, order)
-    augmented = np.zeros((size_in, order + 1))  # [M, u]
-    memory = m.reshape(size_in, order)
+        return structured_update(process.order, process.theta, dt, process.discretizer, memory)
+    system_T = _augmented_system(*process.discrete_system(dt))
+    augmented = np.zeros((process.size_in, process.order + 1))  # [M, u]
 
     def advance(u):
-        augmented[:, :order] = memory
-        augmented[:, order] = u
+        augmented[:, :-1] = memory
+        augmented[:, -1] = u
         np.dot(augmented, system_T, out=memory)
 
     return advance
+
+
+def _augmented_system(Ad, Bd):
+    """``[Ad, Bd]^T``, shape ``(order + 1, order)``, for ``[M, u] @ [Ad, Bd]^T``.
+
+    Folding ``u`` into the product as an extra column measured faster in
+    nengo than a product followed by a separate multiply-add (10.1 against
+    11.5 us a step at order 64).
+    """
+    return np.ascontiguousarray(np.hstack([Ad, Bd]).T)
 
 
 class SimLegendreMemory(Operator):
@@ -212,7 +212,10 @@ class SimLegendreMemory(Operator):
     output : Signal
         The memory ``m`` after the update, shape ``(size_in * order,)``.
     state : Signal
-        The memory carried between steps, same shape as ``output``.
+        The memory carried between steps, laid out as ``[M, u]`` with ``M``
+        the ``(size_in, order)`` memory and ``u`` a column for the input, so
+        that one product ``[M, u] @ [Ad, Bd]^T`` advances it; shape
+        ``(size_in * (order + 1),)``.
     tag : str, optional
         A label for debugging.
 
@@ -267,13 +270,27 @@ class SimLegendreMemory(Operator):
 
     def make_step(self, signals, dt, rng):
         u = signals[self.input]
-        m = signals[self.state]
-        output = signals[self.output]
-        advance = _memory_update(self.process, self.dt, m)
+        output = signals[self.output].reshape(self.size_in, self.order)
+        augmented = signals[self.state].reshape(self.size_in, self.order + 1)
+        memory = augmented[:, :-1]
 
+        if uses_structured_step(self.process):
+            advance = _memory_update(self.process, self.dt, memory)
+
+            def step_simlegendrememory():
+                advance(u)
+                output[...] = memory
+
+            return step_simlegendrememory
+
+        system_T = _augmented_system(*self.discrete_system())
+
+        # three array operations a step: the state holds [M, u] so that the
+        # product reads it in place and writes the output directly
         def step_simlegendrememory():
-            advance(u)
-            output[...] = m
+            augmented[:, -1] = u
+            np.dot(augmented, system_T, out=output)
+            memory[...] = output
 
         return step_simlegendrememory
 
@@ -315,7 +332,8 @@ def build_legendre_memory(model, process, sig_in=None, sig_out=None, mode="set")
     process.check_shapes(sig_in.shape, sig_out.shape)
     process.discrete_system(model.dt, dense=False)  # refuse bad parameters early
     state = Signal(
-        np.zeros(sig_out.shape, dtype=sig_out.dtype), name=f"{process}.memory"
+        np.zeros(process.size_in * (process.order + 1), dtype=sig_out.dtype),
+        name=f"{process}.memory",
     )
     model.sig[process]["_state_m"] = state
     _register_simulator_builders()

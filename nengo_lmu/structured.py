@@ -43,8 +43,8 @@ from nengo_lmu.legendre import PADE_DEGREES, lmu_inverse, pade_exp
 STRUCTURED_METHODS = ("euler", "pade")
 
 
-def structured_update(order, theta, dt, method, m, size_in):
-    """A function ``advance(u)`` that steps the flattened memory ``m`` in place.
+def structured_update(order, theta, dt, method, memory):
+    """A function ``advance(u)`` that steps ``memory`` in place.
 
     Parameters
     ----------
@@ -56,14 +56,13 @@ def structured_update(order, theta, dt, method, m, size_in):
         Time step in seconds.
     method : {"euler", "pade"}
         The discrete system to step (see `.discretize`).
-    m : (size_in * order,) ndarray
-        The memory, laid out as ``(size_in, order)``; updated in place.
-    size_in : int
-        Number of input dimensions.
+    memory : (size_in, order) ndarray
+        The memory (a view is fine); updated in place.
     """
     if order < 3:  # LAPACK's tridiagonal LU needs n >= 3 in scipy's wrapper
         raise ValueError("structured steps need order >= 3")
-    memory = m.reshape(size_in, order)
+    if memory.shape[-1] != order:
+        raise ValueError(f"memory has {memory.shape[-1]} coefficients, expected {order}")
     if method == "euler":
         return _euler_update(order, theta, dt, memory)
     if method == "pade":

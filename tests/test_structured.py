@@ -23,7 +23,7 @@ def test_structured_step_equals_dense_system(method, order, size_in, rng):
     theta = 0.1 * order**2 * dt if method == "euler" else 0.05 * order * dt
     u = rng.uniform(-1, 1, size=(400, size_in))
     m = np.zeros(size_in * order)
-    advance = structured_update(order, theta, dt, method, m, size_in)
+    advance = structured_update(order, theta, dt, method, m.reshape(size_in, order))
     out = np.empty((len(u), size_in * order))
     for t in range(len(u)):
         advance(u[t])
@@ -66,7 +66,7 @@ def test_pade_delay_accuracy_equals_zoh(order):
         m = dense_memory(u, order, theta, dt, method) if method == "zoh" else None
         if method == "pade":
             mem = np.zeros(order)
-            advance = structured_update(order, theta, dt, "pade", mem, 1)
+            advance = structured_update(order, theta, dt, "pade", mem.reshape(1, order))
             m = np.empty((len(u), order))
             for t in range(len(u)):
                 advance(u[t])
