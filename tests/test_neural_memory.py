@@ -45,13 +45,30 @@ def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse):
     assert delay == (1 if synapse == 0.05 else 2)
 
 
-def test_spiking_delay_line(Simulator, seed):
-    """A small Task A: order 3, theta 0.1 s, 3 x 128 LIF, 3 Hz noise.
+SPIKING = [nengo.LIF(), nengo.SpikingRectifiedLinear(), nengo.RegularSpiking(nengo.LIFRate())]
+RATE = [nengo.LIFRate(), nengo.RectifiedLinear(), nengo.Tanh()]
 
-    Full-length runs (benchmarks/delay.py) give NRMSE 0.05 for the delay
-    theta; 4 s here is enough for the error to settle below 0.1.
+
+@pytest.mark.parametrize(
+    "neuron_type", SPIKING + RATE, ids=lambda n: type(n).__name__
+)
+def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
+    """A small Task A: order 3, theta 0.1 s, 3 x 128 neurons, 3 Hz noise.
+
+    Full-length LIF runs (benchmarks/delay.py) give NRMSE 0.024 for the
+    delay theta, and 4 s runs here 0.02-0.03 with spiking neurons and below
+    0.01 with rate neurons; the bounds leave about three times that.
     """
-    kwargs = dict(order=3, theta=0.1, n_neurons=128, synapse=0.1)
+    if Simulator.backend == "nengo_loihi" and neuron_type in RATE:
+        pytest.skip("a chip runs spiking neurons only")
+    kwargs = dict(
+        order=3,
+        theta=0.1,
+        n_neurons=128,
+        synapse=0.1,
+        neuron_type=neuron_type,
+        scaling=nengo.processes.WhiteSignal(60, high=3, rms=0.3),
+    )
     ours, exact, u, delay = compare(Simulator, seed, kwargs, seconds=4.0)
     readout = legendre_readout(3, 1.0)[0]
     lag = int(round(0.1 / DT))
@@ -59,7 +76,7 @@ def test_spiking_delay_line(Simulator, seed):
     target = u[: len(u) - lag - delay, 0]
     skip = 500
     nrmse = np.sqrt(np.mean((decoded[skip:] - target[skip:]) ** 2) / np.mean(target[skip:] ** 2))
-    assert nrmse < 0.1
+    assert nrmse < (0.1 if neuron_type in SPIKING else 0.03)
 
 
 def test_coefficient_bounds_are_tight():
