@@ -16,7 +16,7 @@ system that `LegendreMemory` computes, not a continuous approximation of it.
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import EnumParam, IntParam, NumberParam
+from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
 
 from nengo_lmu.identity import identity_node
 from nengo_lmu.legendre import DISCRETIZERS, discretize, impulse_response, lmu_system
@@ -136,7 +136,14 @@ class LegendreMemoryNetwork(nengo.Network):
     theta : float
         Window length in seconds.
     n_neurons : int
-        Neurons per coefficient ensemble.
+        Neurons per coefficient.
+    grouped : bool
+        If False (default), each coefficient has its own one-dimensional
+        ensemble of ``n_neurons``; if True, each input dimension has one
+        ``order``-dimensional ensemble of ``n_neurons * order`` neurons.
+        Separate ensembles decode each coefficient more accurately: on Task A
+        of benchmarks/delay.py (3 x 128 LIF, three 6 s signals) NRMSE 0.024
+        against 0.030 for one ensemble of 384.
     size_in : int
         Number of input dimensions.
     discretizer : {"zoh", "euler", "pade"}
@@ -183,7 +190,8 @@ class LegendreMemoryNetwork(nengo.Network):
     output : nengo.Node
         Size ``size_in * order``: the memory, in `LegendreMemory`'s scale.
     coefficients : nengo.networks.EnsembleArray
-        One ensemble per coefficient, in the output's order.
+        The ensembles, in the output's order (one per coefficient, or one per
+        input dimension if ``grouped``).
     scale : (order,) ndarray
         :math:`s_i`, the value of coefficient ``i`` that maps to radius 1.
     delay : int
@@ -194,6 +202,7 @@ class LegendreMemoryNetwork(nengo.Network):
     order = IntParam("order", low=1, readonly=True)
     theta = NumberParam("theta", low=0, low_open=True, readonly=True)
     n_neurons = IntParam("n_neurons", low=1, readonly=True)
+    grouped = BoolParam("grouped", readonly=True)
     size_in = IntParam("size_in", low=1, readonly=True)
     discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
     mapping = EnumParam("mapping", values=MAPPINGS, readonly=True)
@@ -206,6 +215,7 @@ class LegendreMemoryNetwork(nengo.Network):
         theta,
         n_neurons,
         size_in=1,
+        grouped=False,
         discretizer="zoh",
         synapse=0.1,
         mapping="discrete",
@@ -221,6 +231,7 @@ class LegendreMemoryNetwork(nengo.Network):
         self.order = order
         self.theta = theta
         self.n_neurons = n_neurons
+        self.grouped = grouped
         self.size_in = size_in
         self.discretizer = discretizer
         self.mapping = mapping
@@ -247,9 +258,13 @@ class LegendreMemoryNetwork(nengo.Network):
             # the decoders of the ensembles (inside the EnsembleArray)
             self.config[nengo.Connection].solver = solver
             self.input = nengo.Node(size_in=size_in, label="input")
+            # one ensemble per coefficient, or one `order`-dimensional
+            # ensemble per input dimension (the same number of neurons)
+            per_ensemble = order if grouped else 1
             self.coefficients = nengo.networks.EnsembleArray(
-                n_neurons,
-                n_ensembles=size_in * order,
+                n_neurons * per_ensemble,
+                n_ensembles=size_in * order // per_ensemble,
+                ens_dimensions=per_ensemble,
                 neuron_type=neuron_type,
                 label="coefficients",
                 **(ensemble_kwargs or {}),

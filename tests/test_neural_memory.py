@@ -31,13 +31,21 @@ def compare(Simulator, seed, memory_kwargs, seconds=2.0, high=3.0, size_in=1):
     return sim.data[p_net], sim.data[p_exact], sim.data[p_stim], network.delay
 
 
+@pytest.mark.parametrize("grouped", [False, True])
 @pytest.mark.parametrize(
     "synapse", [0.05, nengo.Alpha(0.01)], ids=["lowpass", "alpha"]
 )
-def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse):
+def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse, grouped):
     if Simulator.backend == "nengo_loihi":
         pytest.skip("Direct-mode ensembles do not run on a chip")
-    kwargs = dict(order=5, theta=0.1, n_neurons=1, synapse=synapse, neuron_type=nengo.Direct())
+    kwargs = dict(
+        order=5,
+        theta=0.1,
+        n_neurons=1,
+        grouped=grouped,
+        synapse=synapse,
+        neuron_type=nengo.Direct(),
+    )
     ours, exact, _, delay = compare(Simulator, seed, kwargs, seconds=0.5, size_in=2)
     # same scale and layout, `delay` steps later
     atol = 1e-9 if Simulator.dtype == np.float64 else 1e-4
@@ -134,6 +142,13 @@ def test_decoders_use_the_given_solver():
         net = LegendreMemoryNetwork(3, 0.1, 10, solver=solver)
     decoding = [c for c in net.all_connections if isinstance(c.pre_obj, nengo.Ensemble)]
     assert len(decoding) == 3 and all(c.solver is solver for c in decoding)
+
+
+def test_grouped_ensembles():
+    with nengo.Network():
+        net = LegendreMemoryNetwork(4, 0.1, 10, size_in=2, grouped=True)
+    ensembles = net.all_ensembles
+    assert [(e.n_neurons, e.dimensions) for e in ensembles] == [(40, 4), (40, 4)]
 
 
 def test_ensemble_kwargs_reach_every_ensemble():
