@@ -53,12 +53,26 @@ DT = 0.001
 
 TASKS = {
     "A": dict(
-        order=3, theta=0.1, n_neurons=128, synapse=0.1, high=3.0, seconds=10.0,
-        transient=1.0, published="0.055-0.059 (CPU), 0.146-0.153 (Loihi)", goal=0.05,
+        order=3,
+        theta=0.1,
+        n_neurons=128,
+        synapse=0.1,
+        high=3.0,
+        seconds=10.0,
+        transient=1.0,
+        published="0.055-0.059 (CPU), 0.146-0.153 (Loihi)",
+        goal=0.05,
     ),
     "B": dict(
-        order=6, theta=1.0, n_neurons=1000 // 6, synapse=0.1, high=1.0, seconds=20.0,
-        transient=2.0, published="0.048", goal=0.04,
+        order=6,
+        theta=1.0,
+        n_neurons=1000 // 6,
+        synapse=0.1,
+        high=1.0,
+        seconds=20.0,
+        transient=2.0,
+        published="0.048",
+        goal=0.04,
         ensemble_kwargs=dict(max_rates=nengo.dists.Uniform(350, 480)),
     ),
 }
@@ -155,7 +169,12 @@ def main():
         for simulator in args.simulators:
             make = simulator_factory(simulator)
             trials = [run_trial(task, seed, make, seconds) for seed in range(n_signals)]
-            row = {"task": name, "simulator": simulator, "signals": n_signals, "seconds": seconds}
+            row = {
+                "task": name,
+                "simulator": simulator,
+                "signals": n_signals,
+                "seconds": seconds,
+            }
             for key in trials[0]:
                 row[key] = summarize([t[key] for t in trials])
             row["trials"] = trials
@@ -199,7 +218,9 @@ def main():
     print(report)
     if not args.quick:
         out = REPO / "docs" / "benchmarks"
-        (out / "delay.json").write_text(json.dumps({"command": command, "results": results}, indent=2))
+        (out / "delay.json").write_text(
+            json.dumps({"command": command, "results": results}, indent=2)
+        )
         (out / "delay.md").write_text(report)
 
 

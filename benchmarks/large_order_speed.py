@@ -151,7 +151,9 @@ def run(orders, sizes_in, min_time, log):
                 )
             for row in rows[-len(variants) :]:
                 row["x_zoh_dense"] = row["steps_per_s"] / speeds["zoh", "dense"]
-                row["x_own_dense"] = row["steps_per_s"] / speeds[row["discretizer"], "dense"]
+                row["x_own_dense"] = (
+                    row["steps_per_s"] / speeds[row["discretizer"], "dense"]
+                )
     accuracy = {}
     for order in orders:
         accuracy[order] = pade_accuracy(order)
@@ -212,29 +214,40 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="orders 512 and 1024 only")
     parser.add_argument("--min-time", type=float, default=1.0)
-    parser.add_argument("--out", default=None, help="JSON path (default docs/benchmarks/)")
+    parser.add_argument(
+        "--out", default=None, help="JSON path (default docs/benchmarks/)"
+    )
     parser.add_argument("--markdown", default=None)
     args = parser.parse_args()
     orders = (512, 1024) if args.quick else (1024, 4096)
     start = time.perf_counter()
     rows, accuracy = run(orders, (1, 4), args.min_time, print)
     env = {
-        "command": "python benchmarks/large_order_speed.py" + (" --quick" if args.quick else ""),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": "python benchmarks/large_order_speed.py"
+        + (" --quick" if args.quick else ""),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
         "elapsed_s": time.perf_counter() - start,
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "numpy": np.__version__,
         "nengo": nengo.__version__,
     }
-    out = args.out or (None if args.quick else REPO / "docs/benchmarks/large_order_speed.json")
-    md = args.markdown or (None if args.quick else REPO / "docs/benchmarks/large_order_speed.md")
+    out = args.out or (
+        None if args.quick else REPO / "docs/benchmarks/large_order_speed.json"
+    )
+    md = args.markdown or (
+        None if args.quick else REPO / "docs/benchmarks/large_order_speed.md"
+    )
     report = markdown(rows, accuracy, env)
     print()
     print(report)
     if out:
         Path(out).write_text(
-            json.dumps({"environment": env, "speed": rows, "accuracy": accuracy}, indent=2)
+            json.dumps(
+                {"environment": env, "speed": rows, "accuracy": accuracy}, indent=2
+            )
         )
     if md:
         Path(md).write_text(report)

@@ -86,7 +86,9 @@ def main():
         f"Legendre memory: order {args.order}, theta {args.theta} s, "
         f"{args.seconds} s of 2 Hz white noise"
     )
-    header = "simulator".ljust(10) + "".join(f"  r={r:<5}" for r in DELAYS) + "  steps/s"
+    header = (
+        "simulator".ljust(10) + "".join(f"  r={r:<5}" for r in DELAYS) + "  steps/s"
+    )
     print(header)
     print("-" * len(header))
     results = {}

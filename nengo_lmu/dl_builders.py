@@ -87,7 +87,9 @@ class SimLegendreMemoryBuilder(OpBuilder):
             # batched product (benchmarks/memory_speed.py)
             rows = batch * dims
             m = tf.matmul(tf.reshape(m, (rows, order)), self.AdT)
-            m = tf.reshape(m + tf.reshape(u, (rows, 1)) * self.BdT, (batch, dims, order))
+            m = tf.reshape(
+                m + tf.reshape(u, (rows, 1)) * self.BdT, (batch, dims, order)
+            )
         else:
             m = tf.einsum("bdj,dji->bdi", m, self.AdT) + u[:, :, None] * self.BdT
         state = tf.concat([m, u[:, :, None]], axis=2)

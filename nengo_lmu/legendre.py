@@ -38,9 +38,7 @@ PADE_DEGREES = (2, 3)
 
 def _check_order(order):
     if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
-        raise ValidationError(
-            f"must be an integer >= 1, got {order!r}", attr="order"
-        )
+        raise ValidationError(f"must be an integer >= 1, got {order!r}", attr="order")
     if order < 1:
         raise ValidationError(f"must be an integer >= 1, got {order}", attr="order")
     return int(order)
@@ -172,7 +170,9 @@ def pade_exp(numerator_degree, denominator_degree):
     k, j = numerator_degree, denominator_degree
     num = np.polynomial.Polynomial(
         [
-            factorial(k + j - i) * factorial(k) / (factorial(k + j) * factorial(i) * factorial(k - i))
+            factorial(k + j - i)
+            * factorial(k)
+            / (factorial(k + j) * factorial(i) * factorial(k - i))
             for i in range(k + 1)
         ]
     )

@@ -164,7 +164,10 @@ class LegendreMemory(Process):
 
 def uses_structured_step(process):
     """Whether nengo steps this memory in O(order) (`nengo_lmu.structured`)."""
-    return process.order >= STRUCTURED_MIN_ORDER and process.discretizer in STRUCTURED_METHODS
+    return (
+        process.order >= STRUCTURED_MIN_ORDER
+        and process.discretizer in STRUCTURED_METHODS
+    )
 
 
 def _memory_update(process, dt, memory):
@@ -176,7 +179,9 @@ def _memory_update(process, dt, memory):
     """
     if uses_structured_step(process):
         process.discrete_system(dt, dense=False)  # validates theta for Euler
-        return structured_update(process.order, process.theta, dt, process.discretizer, memory)
+        return structured_update(
+            process.order, process.theta, dt, process.discretizer, memory
+        )
     system_T = _augmented_system(*process.discrete_system(dt))
     augmented = np.zeros((process.size_in, process.order + 1))  # [M, u]
 

@@ -273,15 +273,27 @@ class LegendreMemoryNetwork(nengo.Network):
             # the ensembles get the mapped state x = h (M x + v); the output
             # gets the same filtered signal scaled back to m = s x, so that it
             # carries the state itself and not the ensembles' unfiltered spikes
-            self._drive(self.coefficients.input, np.ones(order), recurrent, input_weights, input_synapses)
-            self._drive(self.output, self.scale, recurrent, input_weights, input_synapses)
+            self._drive(
+                self.coefficients.input,
+                np.ones(order),
+                recurrent,
+                input_weights,
+                input_synapses,
+            )
+            self._drive(
+                self.output, self.scale, recurrent, input_weights, input_synapses
+            )
 
     def _scales(self, scaling, Ad, Bd):
         if isinstance(scaling, str) and scaling == "bound":
             return self.input_range * coefficient_bounds(Ad, Bd)
         if isinstance(scaling, nengo.Process):
             return SCALING_MARGIN * coefficient_peaks(Ad, Bd, scaling, dt=self.dt)
-        scale = np.asarray(scaling, dtype=np.float64) if not isinstance(scaling, str) else None
+        scale = (
+            np.asarray(scaling, dtype=np.float64)
+            if not isinstance(scaling, str)
+            else None
+        )
         if scale is None or scale.shape != (self.order,) or not np.all(scale > 0):
             raise ValidationError(
                 f"must be 'bound', a nengo.Process modelling the input, or {self.order} "
@@ -318,4 +330,9 @@ class LegendreMemoryNetwork(nengo.Network):
             recurrent, N = tau * A + np.eye(self.order), tau * B[:, 0]
             return recurrent, N, [self.synapse] * self.order, 1
         mapped = map_discrete_synapse(Ad, Bd, self.synapse, self.dt)
-        return mapped.recurrent, np.ones(self.order), mapped.input_synapses, 1 + mapped.lag
+        return (
+            mapped.recurrent,
+            np.ones(self.order),
+            mapped.input_synapses,
+            1 + mapped.lag,
+        )

@@ -62,12 +62,16 @@ def structured_update(order, theta, dt, method, memory):
     if order < 3:  # LAPACK's tridiagonal LU needs n >= 3 in scipy's wrapper
         raise ValueError("structured steps need order >= 3")
     if memory.shape[-1] != order:
-        raise ValueError(f"memory has {memory.shape[-1]} coefficients, expected {order}")
+        raise ValueError(
+            f"memory has {memory.shape[-1]} coefficients, expected {order}"
+        )
     if method == "euler":
         return _euler_update(order, theta, dt, memory)
     if method == "pade":
         return _pade_update(order, theta, dt, memory)
-    raise ValueError(f"no structured step for {method!r}; use one of {STRUCTURED_METHODS}")
+    raise ValueError(
+        f"no structured step for {method!r}; use one of {STRUCTURED_METHODS}"
+    )
 
 
 def _euler_update(order, theta, dt, memory):
@@ -109,9 +113,13 @@ def _pade_update(order, theta, dt, memory):
         gttrf = lapack.dgttrf if real else lapack.zgttrf
         p = pole.real if real else pole
         dl, d, du, du2, ipiv, info = gttrf(
-            (-p * lower).astype(dtype), (1 - p * diag).astype(dtype), (-p * upper).astype(dtype)
+            (-p * lower).astype(dtype),
+            (1 - p * diag).astype(dtype),
+            (-p * upper).astype(dtype),
         )
-        assert info == 0, "I - p G is singular, but the poles lie in the right half-plane"
+        assert (
+            info == 0
+        ), "I - p G is singular, but the poles lie in the right half-plane"
         weight = residue.real if real else 2 * residue  # a pair counts twice
         gttrs = lapack.dgttrs if real else lapack.zgttrs
         factors.append((gttrs, (dl, d, du, du2, ipiv), weight))

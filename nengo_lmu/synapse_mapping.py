@@ -61,7 +61,9 @@ def map_discrete_lowpass(Ad, Bd, tau, dt):
     """
     Ad = np.asarray(Ad, dtype=np.float64)
     a = np.exp(-dt / _check_tau(tau))
-    return (Ad - a * np.eye(len(Ad))) / (1 - a), np.asarray(Bd, dtype=np.float64) / (1 - a)
+    return (Ad - a * np.eye(len(Ad))) / (1 - a), np.asarray(Bd, dtype=np.float64) / (
+        1 - a
+    )
 
 
 class SynapseMapping(NamedTuple):
@@ -109,7 +111,9 @@ def discrete_transfer_function(synapse, dt):
             attr="synapse",
         )
     if synapse.analog:
-        num, den, _ = cont2discrete((synapse.num, synapse.den), dt, method=synapse.method)
+        num, den, _ = cont2discrete(
+            (synapse.num, synapse.den), dt, method=synapse.method
+        )
         num = np.atleast_1d(np.squeeze(num))
     else:
         num, den = synapse.num, synapse.den
@@ -204,8 +208,12 @@ def map_discrete_synapse(Ad, Bd, synapse, dt, input_synapse=None):
         lag += extra
     return SynapseMapping(
         recurrent=M,
-        input_filters=[LinearFilter(row, filter_den, analog=False) for row in filter_num],
-        input_synapses=[LinearFilter(row, arriving_den, analog=False) for row in numerator],
+        input_filters=[
+            LinearFilter(row, filter_den, analog=False) for row in filter_num
+        ],
+        input_synapses=[
+            LinearFilter(row, arriving_den, analog=False) for row in numerator
+        ],
         lag=lag,
     )
 

@@ -26,7 +26,9 @@ def exact_memory(u, order, theta, dt=DT):
 def memory_groups(sim):
     """The operator groups that NengoDL built for Legendre memories."""
     return [
-        ops for ops in sim.tensor_graph.plan if type(ops[0]).__name__ == "SimLegendreMemory"
+        ops
+        for ops in sim.tensor_graph.plan
+        if type(ops[0]).__name__ == "SimLegendreMemory"
     ]
 
 

@@ -63,7 +63,9 @@ def run_memories(Simulator, configs):
         probes = {}
         for size_in, order, theta_steps, discretizer in configs:
             stim = nengo.Node(
-                nengo.processes.PresentInput(parity_input(size_in), presentation_time=DT)
+                nengo.processes.PresentInput(
+                    parity_input(size_in), presentation_time=DT
+                )
             )
             mem = nengo.Node(
                 LegendreMemory(

@@ -74,7 +74,9 @@ def test_matches_exact_system(Simulator, discretizer, seed):
     with Simulator(net) as sim:
         sim.run_steps(len(u))
     for mem, probe in zip(memories, probes):
-        ref = exact_memory(u[:, : mem.size_in], mem.order, mem.theta, sim.dt, discretizer)
+        ref = exact_memory(
+            u[:, : mem.size_in], mem.order, mem.theta, sim.dt, discretizer
+        )
         assert np.allclose(sim.data[probe], ref, atol=tolerance(Simulator), rtol=0)
 
 

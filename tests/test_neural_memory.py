@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu import LegendreMemory, discretize, impulse_response, legendre_readout, lmu_system
+from nengo_lmu import (
+    LegendreMemory,
+    discretize,
+    impulse_response,
+    legendre_readout,
+    lmu_system,
+)
 from nengo_lmu.neural_memory import LegendreMemoryNetwork, coefficient_bounds
 
 DT = 0.001
@@ -32,9 +38,7 @@ def compare(Simulator, seed, memory_kwargs, seconds=2.0, high=3.0, size_in=1):
 
 
 @pytest.mark.parametrize("grouped", [False, True])
-@pytest.mark.parametrize(
-    "synapse", [0.05, nengo.Alpha(0.01)], ids=["lowpass", "alpha"]
-)
+@pytest.mark.parametrize("synapse", [0.05, nengo.Alpha(0.01)], ids=["lowpass", "alpha"])
 def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse, grouped):
     if Simulator.backend == "nengo_loihi":
         pytest.skip("Direct-mode ensembles do not run on a chip")
@@ -53,13 +57,15 @@ def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse, g
     assert delay == (1 if synapse == 0.05 else 2)
 
 
-SPIKING = [nengo.LIF(), nengo.SpikingRectifiedLinear(), nengo.RegularSpiking(nengo.LIFRate())]
+SPIKING = [
+    nengo.LIF(),
+    nengo.SpikingRectifiedLinear(),
+    nengo.RegularSpiking(nengo.LIFRate()),
+]
 RATE = [nengo.LIFRate(), nengo.RectifiedLinear(), nengo.Tanh()]
 
 
-@pytest.mark.parametrize(
-    "neuron_type", SPIKING + RATE, ids=lambda n: type(n).__name__
-)
+@pytest.mark.parametrize("neuron_type", SPIKING + RATE, ids=lambda n: type(n).__name__)
 def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
     """A small Task A: order 3, theta 0.1 s, 3 x 128 neurons, 3 Hz noise.
 
@@ -83,7 +89,9 @@ def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
     decoded = (ours @ readout)[lag + delay :]
     target = u[: len(u) - lag - delay, 0]
     skip = 500
-    nrmse = np.sqrt(np.mean((decoded[skip:] - target[skip:]) ** 2) / np.mean(target[skip:] ** 2))
+    nrmse = np.sqrt(
+        np.mean((decoded[skip:] - target[skip:]) ** 2) / np.mean(target[skip:] ** 2)
+    )
     assert nrmse < (0.1 if neuron_type in SPIKING else 0.03)
 
 
@@ -154,7 +162,9 @@ def test_grouped_ensembles():
 def test_ensemble_kwargs_reach_every_ensemble():
     rates = nengo.dists.Uniform(350, 480)
     with nengo.Network():
-        net = LegendreMemoryNetwork(3, 0.1, 10, size_in=2, ensemble_kwargs={"max_rates": rates})
+        net = LegendreMemoryNetwork(
+            3, 0.1, 10, size_in=2, ensemble_kwargs={"max_rates": rates}
+        )
     ensembles = net.all_ensembles
     assert len(ensembles) == 6 and all(e.max_rates is rates for e in ensembles)
 

@@ -45,7 +45,9 @@ def test_large_memories_use_the_structured_step(Simulator, rng):
     with Simulator(net, dt=dt) as sim:
         sim.run_steps(len(u))
     atol = 1e-9 if Simulator.dtype == np.float64 else 1e-5
-    assert np.allclose(sim.data[probe], dense_memory(u, order, theta, dt, "pade"), atol=atol)
+    assert np.allclose(
+        sim.data[probe], dense_memory(u, order, theta, dt, "pade"), atol=atol
+    )
 
 
 @pytest.mark.parametrize("order", [64, 1024])
@@ -84,7 +86,9 @@ def test_pade_delay_accuracy_equals_zoh(order):
 
 def test_structured_euler_refuses_unstable_theta():
     with nengo.Network() as net:
-        nengo.Node(LegendreMemory(STRUCTURED_MIN_ORDER, 1.0, discretizer="euler"), size_in=1)
+        nengo.Node(
+            LegendreMemory(STRUCTURED_MIN_ORDER, 1.0, discretizer="euler"), size_in=1
+        )
     with pytest.raises(nengo.exceptions.ValidationError, match="too short for Euler"):
         with nengo.Simulator(net):
             pass

@@ -123,7 +123,9 @@ def test_general_synapse_is_exact(system, name):
     mapping = map_discrete_synapse(Ad, Bd, synapse, DT)
     q = len(Ad)
     # the input filtered on its way in, one connection per state dimension
-    inputs = [(np.eye(q)[:, [i]], s, None) for i, s in enumerate(mapping.input_synapses)]
+    inputs = [
+        (np.eye(q)[:, [i]], s, None) for i, s in enumerate(mapping.input_synapses)
+    ]
     states = run_loop(u, mapping.recurrent, synapse, inputs)
     assert_tracks(states, target_states(u, Ad, Bd), delay=1 + mapping.lag)
 
