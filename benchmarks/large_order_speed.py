@@ -35,7 +35,6 @@ import contextlib
 import datetime
 import json
 import os
-import platform
 import time
 from pathlib import Path
 
@@ -45,6 +44,8 @@ import numpy as np
 import nengo_lmu
 import nengo_lmu.memory
 from nengo_lmu.structured import structured_update
+
+from memory_speed import cpu_model  # beside this script
 
 REPO = Path(__file__).resolve().parent.parent
 DT = 0.001
@@ -198,16 +199,6 @@ def markdown(rows, accuracy, env):
             f"{a['nrmse_pade_r1.0']:.5f} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def main():

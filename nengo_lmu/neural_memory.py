@@ -20,7 +20,7 @@ from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
 
 from nengo_lmu.identity import identity_node
 from nengo_lmu.legendre import DISCRETIZERS, discretize, impulse_response, lmu_system
-from nengo_lmu.synapse_mapping import map_discrete_synapse
+from nengo_lmu.synapse_mapping import map_continuous_lowpass, map_discrete_synapse
 
 MAPPINGS = ("discrete", "continuous")
 
@@ -325,10 +325,10 @@ class LegendreMemoryNetwork(nengo.Network):
     def _map(self, Ad, Bd):
         """Recurrent transform, input weights and synapses, and total delay."""
         if self.mapping == "continuous":
-            A, B = lmu_system(self.order, self.theta)
-            tau = self.synapse.tau
-            recurrent, N = tau * A + np.eye(self.order), tau * B[:, 0]
-            return recurrent, N, [self.synapse] * self.order, 1
+            recurrent, N = map_continuous_lowpass(
+                *lmu_system(self.order, self.theta), self.synapse.tau
+            )
+            return recurrent, N[:, 0], [self.synapse] * self.order, 1
         mapped = map_discrete_synapse(Ad, Bd, self.synapse, self.dt)
         return (
             mapped.recurrent,

@@ -75,6 +75,7 @@ def structured_update(order, theta, dt, method, memory):
 
 
 def _euler_update(order, theta, dt, memory):
+    # `lmu_matvec`'s prefix sums, in preallocated buffers for the hot path
     k = np.arange(order)
     sign = (-1.0) ** k
     scale = dt * (2 * k + 1) / theta
