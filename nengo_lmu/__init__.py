@@ -1,5 +1,6 @@
 """nengo-lmu: the Legendre Memory Unit as a first-class part of Nengo."""
 
+from nengo_lmu.cell import LMUCell
 from nengo_lmu.legendre import (
     PADE_DEGREES,
     discretize,
@@ -10,13 +11,16 @@ from nengo_lmu.legendre import (
     lmu_inverse,
     lmu_matvec,
     lmu_system,
+    memory_trajectory,
     pade_exp,
 )
+from nengo_lmu.parameters import load_parameters, save_parameters
 from nengo_lmu.memory import LegendreMemory, SimLegendreMemory
 from nengo_lmu.version import version as __version__
 
 __all__ = [
     "PADE_DEGREES",
+    "LMUCell",
     "LegendreMemory",
     "SimLegendreMemory",
     "discretize",
@@ -27,5 +31,8 @@ __all__ = [
     "lmu_inverse",
     "lmu_matvec",
     "lmu_system",
+    "load_parameters",
+    "memory_trajectory",
     "pade_exp",
+    "save_parameters",
 ]

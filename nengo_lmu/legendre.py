@@ -26,6 +26,7 @@ from functools import lru_cache
 from math import factorial
 
 import numpy as np
+import scipy.fft
 import scipy.linalg
 from nengo.exceptions import ValidationError
 
@@ -386,3 +387,42 @@ def lmu_matvec(m, theta):
     total = np.sum(m, axis=-1, keepdims=True)
     suffix = total - np.cumsum(m, axis=-1)  # sum_{j > i} m_j
     return (2 * k + 1) / theta * (-sign * prefix - suffix)
+
+
+def memory_trajectory(u, Ad, Bd, steps=None):
+    """The memory of a whole input sequence in closed form, without stepping.
+
+    The system is linear and time-invariant, so with :math:`H` the
+    `impulse_response`, :math:`m[t] = \\sum_{s \\le t} H[t - s] u[s]` (the
+    memory at step ``t`` includes the input of step ``t``, as in
+    `.LegendreMemory`). All steps are computed as an FFT convolution; a few
+    chosen steps (for example only the last, for a sequence classifier) as
+    one matrix product each, :math:`m[t] = u[0..t]^T H[t..0]`.
+
+    Parameters
+    ----------
+    u : (..., n_steps) array_like
+        Input sequences, time along the last axis.
+    Ad, Bd : array_like
+        The discrete system, ``(q, q)`` and ``(q, 1)``.
+    steps : sequence of int, optional
+        The steps to return (negative counts from the end); all if omitted.
+
+    Returns
+    -------
+    m : (..., n_out, q) ndarray
+        The memory at each requested step.
+    """
+    u = np.asarray(u, dtype=np.float64)
+    n_steps = u.shape[-1]
+    H = impulse_response(Ad, Bd, n_steps)
+    if steps is None:
+        n_fft = scipy.fft.next_fast_len(2 * n_steps - 1, real=True)
+        U = scipy.fft.rfft(u, n_fft, axis=-1)[..., None]
+        HF = scipy.fft.rfft(H, n_fft, axis=0)
+        return scipy.fft.irfft(U * HF, n_fft, axis=-2)[..., :n_steps, :]
+    out = []
+    for step in steps:
+        t = range(n_steps)[step]  # IndexError names an out-of-range step
+        out.append(u[..., : t + 1] @ H[t::-1])
+    return np.stack(out, axis=-2)

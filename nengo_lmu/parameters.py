@@ -1,0 +1,156 @@
+"""Named parameter arrays: KerasLMU's initialisers, checks, and npz files.
+
+A trained model is a set of named arrays (an LMU cell's kernels, encoders and
+biases, a readout) plus a description of the structure they belong to. This
+module draws initial values as KerasLMU does, checks a set of arrays against
+the shapes a structure expects, and saves and loads both in one ``.npz``
+file. Files are read with ``allow_pickle=False``: loading never executes
+code, and anything that is not a plain numeric array is refused.
+"""
+
+import json
+
+import numpy as np
+from nengo.exceptions import ValidationError
+
+# the key under which the structure description is stored, as JSON text
+METADATA_KEY = "__metadata__"
+
+
+def glorot_uniform(rng, shape):
+    """Keras' ``glorot_uniform``: :math:`U(-l, l)`, :math:`l = \\sqrt{6 / (n_{in} +
+    n_{out})}`.
+
+    ``shape`` is ``(n_out, n_in)`` (Nengo's orientation of a transform); the
+    distribution is symmetric in the two, so it equals Keras' for the
+    transposed kernel.
+    """
+    limit = np.sqrt(6.0 / (shape[0] + shape[1]))
+    return rng.uniform(-limit, limit, size=shape)
+
+
+def orthogonal(rng, shape):
+    """Keras' ``orthogonal`` initialiser for a Keras kernel of ``shape``.
+
+    The Q factor of a standard normal matrix, with the signs of R's diagonal
+    folded in so that the result is uniformly (Haar) distributed; rows or
+    columns, whichever are fewer, are orthonormal.
+    """
+    rows, cols = shape
+    flat = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))
+    return q if rows >= cols else q.T
+
+
+def check_parameters(parameters, shapes, attr="weights", obj=None):
+    """Refuse ``parameters`` unless its names and shapes are exactly ``shapes``.
+
+    Parameters
+    ----------
+    parameters : dict of str -> array_like
+        The arrays to check.
+    shapes : dict of str -> tuple
+        The expected name and shape of every array.
+    attr : str
+        The argument named in the error.
+
+    Returns
+    -------
+    dict of str -> ndarray
+        The arrays as float64 copies, in the order of ``shapes``.
+    """
+    if not isinstance(parameters, dict):
+        raise ValidationError(
+            f"must be a dict of named arrays, got {type(parameters).__name__}",
+            attr=attr,
+            obj=obj,
+        )
+    missing = [name for name in shapes if name not in parameters]
+    extra = [name for name in parameters if name not in shapes]
+    problems = []
+    if missing:
+        problems.append(f"missing {missing}")
+    if extra:
+        problems.append(f"unexpected {extra}")
+    checked = {}
+    for name, shape in shapes.items():
+        if name not in parameters:
+            continue
+        value = np.asarray(parameters[name])
+        if not np.issubdtype(value.dtype, np.number):
+            problems.append(f"{name!r} is not numeric (dtype {value.dtype})")
+        elif value.shape != tuple(shape):
+            problems.append(f"{name!r} has shape {value.shape}, expected {tuple(shape)}")
+        else:
+            checked[name] = np.array(value, dtype=np.float64)
+    if problems:
+        raise ValidationError(
+            "do not match the model: " + "; ".join(problems), attr=attr, obj=obj
+        )
+    return checked
+
+
+def save_parameters(path, parameters, metadata):
+    """Save named arrays and a JSON-serialisable ``metadata`` dict to ``path``.
+
+    The file is a plain ``.npz`` (one array per name, and the metadata as a
+    JSON string under ``"__metadata__"``); it loads without pickle.
+    """
+    if METADATA_KEY in parameters:
+        raise ValidationError(f"{METADATA_KEY!r} is a reserved name", attr="parameters")
+    arrays = {name: np.asarray(value) for name, value in parameters.items()}
+    arrays[METADATA_KEY] = np.array(json.dumps(metadata, sort_keys=True))
+    np.savez(path, **arrays)
+
+
+def load_parameters(path, shapes=None, metadata=None):
+    """Load arrays and metadata saved by `save_parameters`, checking both.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file.
+    shapes : dict of str -> tuple, optional
+        If given, the file must hold exactly these names with these shapes.
+    metadata : dict, optional
+        If given, every key in it must be in the file's metadata with the
+        same value.
+
+    Returns
+    -------
+    parameters : dict of str -> ndarray
+    metadata : dict
+        The file's metadata.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except ValueError as error:
+        # numpy raises ValueError for object arrays when pickle is not allowed
+        raise ValidationError(
+            f"{path} holds something other than plain arrays ({error}); "
+            "it was not written by nengo-lmu and is refused",
+            attr="path",
+        ) from None
+    if METADATA_KEY not in arrays:
+        raise ValidationError(
+            f"{path} has no {METADATA_KEY!r} entry; it was not written by "
+            "nengo_lmu.save_parameters",
+            attr="path",
+        )
+    stored = json.loads(str(arrays.pop(METADATA_KEY)))
+    if metadata is not None:
+        differences = [
+            f"{key}: file has {stored.get(key, '<missing>')!r}, expected {value!r}"
+            for key, value in metadata.items()
+            if stored.get(key, "<missing>") != value
+        ]
+        if differences:
+            raise ValidationError(
+                f"{path} was saved for a different model: " + "; ".join(differences),
+                attr="path",
+            )
+    if shapes is not None:
+        arrays = check_parameters(arrays, shapes, attr="path")
+    return arrays, stored
