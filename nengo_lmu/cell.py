@@ -499,8 +499,11 @@ class LMUCell(nengo.Network):
             import nengo_dl
         except ImportError:
             return
-        with self:
-            nengo_dl.configure_settings(trainable=None)
+        if not getattr(self, "_trainable_configured", False):
+            # (configuring again would reset the settings made so far)
+            with self:
+                nengo_dl.configure_settings(trainable=None)
+            self._trainable_configured = True
         if isinstance(obj, nengo.Network):
             objs = obj.all_connections + obj.all_ensembles
             objs += [ens.neurons for ens in obj.all_ensembles]

@@ -1,0 +1,110 @@
+"""Training `LMUCell` with NengoDL: sequentially, and on the parallel path."""
+
+import nengo
+import numpy as np
+import pytest
+
+from nengo_lmu import LMUCell
+
+nengo_dl = pytest.importorskip("nengo_dl")
+tf = pytest.importorskip("tensorflow")
+
+DT = 0.001
+N_STEPS = 40
+UNITS = 12
+ORDER = 4
+THETA = 20 * DT
+DELAY = 10  # steps: the task is to output the input of DELAY steps ago
+
+
+def delay_task(n, seed):
+    process = nengo.processes.WhiteSignal(N_STEPS * DT, high=40, rms=0.5, seed=seed)
+    rngs = [np.random.RandomState(seed * 1000 + i) for i in range(n)]
+    x = np.stack([process.run_steps(N_STEPS, dt=DT, rng=rng) for rng in rngs])
+    y = np.zeros_like(x)
+    y[:, DELAY:] = x[:, :-DELAY]
+    return x, y
+
+
+def model(cell_kwargs, readout=None):
+    """input -> cell -> linear readout, with probes."""
+    with nengo.Network(seed=0) as net:
+        net.cell = LMUCell(UNITS, ORDER, THETA, input_d=1, **cell_kwargs)
+        # x, or for a parallel cell x with its memories
+        net.inp = nengo.Node(np.zeros(net.cell.input.size_in))
+        nengo.Connection(net.inp, net.cell.input, synapse=None)
+        net.out = nengo.Node(size_in=1)
+        net.readout = nengo.Connection(
+            net.cell.output,
+            net.out,
+            transform=np.zeros((1, UNITS)) if readout is None else readout,
+            synapse=None,
+        )
+        net.probe = nengo.Probe(net.out)
+    return net
+
+
+def fit(net, x, y, epochs, lr=0.02):
+    sim = nengo_dl.Simulator(net, minibatch_size=16, progress_bar=False, seed=0)
+    sim.compile(optimizer=tf.optimizers.Adam(lr), loss=tf.losses.mse)
+    before = sim.evaluate({net.inp: x}, {net.probe: y}, verbose=0)["loss"]
+    sim.fit({net.inp: x}, {net.probe: y}, epochs=epochs, verbose=0)
+    after = sim.evaluate({net.inp: x}, {net.probe: y}, verbose=0)["loss"]
+    return sim, before, after
+
+
+@pytest.mark.parametrize("memory", ("process", "connections"))
+def test_sequential_training_reduces_loss_and_keeps_memory_fixed(memory):
+    x, y = delay_task(32, seed=0)
+    net = model(dict(memory=memory, hidden_to_memory=True, use_bias=True))
+    frozen = [c for c in getattr(net.cell, "memory_connections", [])]
+    initial = net.cell.get_weights()
+    sim, before, after = fit(net, x, y, epochs=15)
+    with sim:
+        trained = net.cell.get_weights(sim)
+        memory_weights = [sim.data[c].weights for c in frozen]
+    # a zero readout predicts 0: the loss starts at the target's power (0.25)
+    assert after < 0.3 * before, (before, after)
+    for name in ("input_encoders", "hidden_encoders", "memory_kernel", "hidden_bias"):
+        assert not np.allclose(trained[name], initial[name]), name
+    # A and B are connection transforms here, but marked non-trainable: they
+    # keep their float32 values exactly
+    assert len(frozen) == (2 if memory == "connections" else 0)
+    for conn, w in zip(frozen, memory_weights):
+        assert np.array_equal(w, np.float32(conn.transform.init))
+
+
+def test_trainable_memory_moves_a_and_b():
+    x, y = delay_task(32, seed=1)
+    net = model(dict(memory="connections", trainable_memory=True))
+    initial = net.cell.get_weights()
+    Ad, Bd = net.cell.discrete_system()
+    assert np.allclose(initial["A"][0], Ad) and np.allclose(initial["B"][0], Bd[:, 0])
+    sim, before, after = fit(net, x, y, epochs=5)
+    with sim:
+        trained = net.cell.get_weights(sim)
+    assert after < before
+    assert not np.allclose(trained["A"], initial["A"], atol=1e-4)
+    assert not np.allclose(trained["B"], initial["B"], atol=1e-4)
+
+
+def test_parallel_training_transfers_to_the_temporal_cell():
+    """Train on the closed-form memory, one step per sample; the temporal cell
+    with the trained weights reproduces the parallel model's outputs."""
+    x, y = delay_task(32, seed=2)
+    kwargs = dict(hidden_to_hidden=False, input_to_hidden=True, use_bias=True, dt=DT)
+    parallel = model(dict(kwargs, parallel=True))
+    features = parallel.cell.parallel_input(x)  # (n, steps, parallel_size)
+    flat_x = features.reshape(-1, 1, features.shape[-1])  # steps become samples
+    flat_y = y.reshape(-1, 1, 1)
+    sim, before, after = fit(parallel, flat_x, flat_y, epochs=20)
+    with sim:
+        weights = parallel.cell.get_weights(sim)
+        readout = sim.data[parallel.readout].weights
+        parallel_out = sim.predict({parallel.inp: flat_x}, verbose=0)[parallel.probe]
+    assert after < 0.3 * before, (before, after)
+
+    temporal = model(dict(kwargs, weights=weights), readout=readout)
+    with nengo_dl.Simulator(temporal, minibatch_size=16, progress_bar=False) as sim:
+        temporal_out = sim.predict({temporal.inp: x}, verbose=0)[temporal.probe]
+    assert np.allclose(temporal_out.reshape(-1, 1, 1), parallel_out, atol=1e-4)
