@@ -1,6 +1,7 @@
 """nengo-lmu: the Legendre Memory Unit as a first-class part of Nengo."""
 
 from nengo_lmu.cell import LMUCell
+from nengo_lmu.conversion import convert_to_spiking, spiking_neuron_type
 from nengo_lmu.legendre import (
     PADE_DEGREES,
     discretize,
@@ -23,6 +24,7 @@ __all__ = [
     "LMUCell",
     "LegendreMemory",
     "SimLegendreMemory",
+    "convert_to_spiking",
     "discretize",
     "euler_min_theta",
     "impulse_response",
@@ -35,4 +37,5 @@ __all__ = [
     "memory_trajectory",
     "pade_exp",
     "save_parameters",
+    "spiking_neuron_type",
 ]

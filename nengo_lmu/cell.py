@@ -135,7 +135,7 @@ class LMUCell(nengo.Network):
     use_bias = BoolParam("use_bias", readonly=True)
     discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
     neuron_type = NeuronTypeParam("neuron_type", readonly=True)
-    memory_type = EnumParam("memory", values=MEMORY_TYPES, readonly=True)
+    memory_type = EnumParam("memory", values=MEMORY_TYPES, readonly=False)
     trainable_memory = BoolParam("trainable_memory", readonly=True)
     dt = NumberParam("dt", low=0, low_open=True, readonly=True)
     parallel = BoolParam("parallel", readonly=True)
@@ -182,10 +182,12 @@ class LMUCell(nengo.Network):
         self._check_options(memory_kwargs)
 
         if weights is None:
-            weights = self.initial_weights(np.random.RandomState(self.seed))
+            weights = self.initial_weights(np.random.RandomState(self._weight_seed()))
         self.initial = check_parameters(weights, self.weight_shapes(), obj=self)
         # name -> function(simulator or None) that reads that array back
         self._readers = {}
+        # weight name -> the connection that carries it (where there is one)
+        self.named_connections = {}
 
         with self:
             self.input = nengo.Node(
@@ -248,6 +250,20 @@ class LMUCell(nengo.Network):
                     attr="parallel",
                     obj=self,
                 )
+
+    def _weight_seed(self):
+        """The seed for the initial weights: the cell's own, or else one derived
+        from the nearest seeded enclosing network and the cell's position in
+        it, so that ``nengo.Network(seed=...)`` makes the weights reproducible
+        as it does everything else."""
+        if self.seed is not None:
+            return self.seed
+        position = []
+        for parent in reversed(nengo.Network.context):
+            position.append(len(parent.networks))
+            if parent.seed is not None:
+                return hash((parent.seed, *position)) % 2**32
+        return None
 
     @property
     def structure(self):
@@ -354,7 +370,10 @@ class LMUCell(nengo.Network):
 
     def _connect(self, name, pre, post, transform, synapse=None):
         conn = nengo.Connection(pre, post, transform=transform, synapse=synapse)
-        self._readers[name] = lambda sim, conn=conn: self._read_weights(sim, conn)
+        self.named_connections[name] = conn
+        self._readers[name] = lambda sim: self._read_weights(
+            sim, self.named_connections[name]
+        )
         return conn
 
     def _build_memory(self, memory_kwargs):
@@ -511,6 +530,64 @@ class LMUCell(nengo.Network):
             objs = [obj]
         for o in objs:
             self.config[o].trainable = False
+
+    def use_neural_memory(self, **memory_kwargs):
+        """Replace the exact memory by a spiking `.LegendreMemoryNetwork`, in place.
+
+        The connections into and out of the memory keep their transforms and
+        synapses; the new memory's ensembles and decoders are not trainable.
+        Only a ``memory="process"`` cell can be converted (the ``connections``
+        memory holds trained A and B that a neural memory would not honour).
+
+        Parameters
+        ----------
+        **memory_kwargs
+            Arguments of `.LegendreMemoryNetwork` (``n_neurons`` at least;
+            ``dt`` defaults to the cell's).
+        """
+        from nengo_lmu.neural_memory import LegendreMemoryNetwork
+
+        if self.parallel or self.memory_type != "process":
+            raise ValidationError(
+                f"only the exact memory of a temporal cell can be replaced, this "
+                f"cell has memory={self.memory_type!r}, parallel={self.parallel}",
+                attr="memory",
+                obj=self,
+            )
+        self._check_options_neurons(memory_kwargs)
+        old = self.memory
+        memory_kwargs.setdefault("dt", self.dt)
+        with self:
+            new = LegendreMemoryNetwork(
+                self.order,
+                self.theta,
+                size_in=self.memory_d,
+                discretizer=self.discretizer,
+                **memory_kwargs,
+            )
+            for name, conn in list(self.named_connections.items()):
+                if conn.pre_obj is not old and conn.post_obj is not old:
+                    continue
+                self.connections.remove(conn)
+                self.named_connections[name] = nengo.Connection(
+                    new.output if conn.pre_obj is old else conn.pre,
+                    new.input if conn.post_obj is old else conn.post,
+                    transform=conn.transform,
+                    synapse=conn.synapse,
+                )
+        self.nodes.remove(old)
+        self.memory, self.memory_input, self._memory_output = new, new.input, new.output
+        self.memory_type = "neurons"
+        self._freeze(new)
+
+    @staticmethod
+    def _check_options_neurons(memory_kwargs):
+        if "n_neurons" not in memory_kwargs:
+            raise ValidationError(
+                "the neural memory needs 'n_neurons' (and the other arguments of "
+                "LegendreMemoryNetwork)",
+                attr="memory_kwargs",
+            )
 
     # --- weights ---------------------------------------------------------
 
