@@ -32,7 +32,13 @@ from nengo_lmu.legendre import (
     memory_trajectory,
 )
 from nengo_lmu.memory import LegendreMemory
-from nengo_lmu.parameters import check_parameters, glorot_uniform, orthogonal
+from nengo_lmu.parameters import (
+    check_parameters,
+    glorot_uniform,
+    load_parameters,
+    orthogonal,
+    save_parameters,
+)
 
 MEMORY_TYPES = ("process", "connections", "neurons")
 
@@ -364,7 +370,9 @@ class LMUCell(nengo.Network):
 
     def discrete_system(self):
         """The memory's ``(Ad, Bd)`` at the cell's ``dt``."""
-        return discretize(*lmu_system(self.order, self.theta), self.dt, self.discretizer)
+        return discretize(
+            *lmu_system(self.order, self.theta), self.dt, self.discretizer
+        )
 
     # --- building --------------------------------------------------------
 
@@ -482,7 +490,10 @@ class LMUCell(nengo.Network):
                     synapse=None,
                 )
         self._readers["input_encoders"] = lambda sim: np.array(
-            [[self._read_weights(sim, e_conns[j, i]) for i in range(d)] for j in range(md)]
+            [
+                [self._read_weights(sim, e_conns[j, i]) for i in range(d)]
+                for j in range(md)
+            ]
         ).reshape(md, d)
         if self.use_bias:
             start = d * (1 + q)
@@ -619,6 +630,46 @@ class LMUCell(nengo.Network):
             shapes,
             obj=self,
         )
+
+    def save(self, path, sim=None):
+        """Save the weights (`get_weights` of ``sim``) and `structure` to an npz file.
+
+        The file holds plain arrays and JSON text, no pickled objects.
+        """
+        metadata = {"model": "LMUCell", "structure": self.structure}
+        save_parameters(path, self.get_weights(sim), metadata)
+
+    @classmethod
+    def load(cls, path, **kwargs):
+        """A cell built from a file written by `save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file.
+        **kwargs
+            Further `LMUCell` arguments (``neuron_type``, ``memory``, ``dt``,
+            ``parallel``, ``label``, ...). Structural options (`structure`)
+            may be given only with the value in the file.
+        """
+        arrays, metadata = load_parameters(path)
+        if metadata.get("model") != "LMUCell":
+            raise ValidationError(
+                f"{path} holds a {metadata.get('model')!r} model, not an LMUCell",
+                attr="path",
+            )
+        structure = metadata["structure"]
+        conflicts = [
+            f"{key}={value!r} (file: {structure[key]!r})"
+            for key, value in kwargs.items()
+            if key in structure and structure[key] != value
+        ]
+        if conflicts:
+            raise ValidationError(
+                f"{path} was saved for a different cell: " + ", ".join(conflicts),
+                attr="path",
+            )
+        return cls(**{**structure, **kwargs}, weights=arrays)
 
     # --- the parallel path ---------------------------------------------
 

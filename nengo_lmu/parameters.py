@@ -81,7 +81,9 @@ def check_parameters(parameters, shapes, attr="weights", obj=None):
         if not np.issubdtype(value.dtype, np.number):
             problems.append(f"{name!r} is not numeric (dtype {value.dtype})")
         elif value.shape != tuple(shape):
-            problems.append(f"{name!r} has shape {value.shape}, expected {tuple(shape)}")
+            problems.append(
+                f"{name!r} has shape {value.shape}, expected {tuple(shape)}"
+            )
         else:
             checked[name] = np.array(value, dtype=np.float64)
     if problems:

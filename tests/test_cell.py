@@ -208,6 +208,51 @@ def test_bad_options():
     with pytest.raises(ValidationError, match=r"'memory_kernel' has shape \(4, 3\)"):
         LMUCell(**{**args, "order": 4}, weights=weights)
     with pytest.raises(ValidationError, match=r"missing \['hidden_kernel'\]"):
-        LMUCell(**args, weights={k: v for k, v in weights.items() if "hidden_k" not in k})
+        LMUCell(
+            **args, weights={k: v for k, v in weights.items() if "hidden_k" not in k}
+        )
     with pytest.raises(ValidationError, match=r"unexpected \['input_kernel'\]"):
         LMUCell(**args, weights={**weights, "input_kernel": np.zeros((4, 1))})
+
+
+def test_save_and_load(tmp_path):
+    args = dict(units=6, order=4, theta=0.02, input_d=2, memory_d=2)
+    cell = LMUCell(
+        **args, hidden_to_memory=True, use_bias=True, seed=4, add_to_container=False
+    )
+    path = tmp_path / "cell.npz"
+    cell.save(path)
+    loaded = LMUCell.load(
+        path, add_to_container=False, neuron_type=nengo.RectifiedLinear()
+    )
+    assert loaded.structure == cell.structure
+    assert isinstance(loaded.neuron_type, nengo.RectifiedLinear)
+    for name, value in cell.get_weights().items():
+        assert np.array_equal(loaded.get_weights()[name], value)
+    # the file is plain arrays: numpy reads it without pickle
+    with np.load(path, allow_pickle=False) as data:
+        assert set(data.files) == set(cell.weight_shapes()) | {"__metadata__"}
+
+    # a structural option that differs from the file is refused, and named
+    with pytest.raises(ValidationError, match=r"units=7 \(file: 6\)"):
+        LMUCell.load(path, units=7, add_to_container=False)
+    # a file whose arrays do not match its structure is refused, with the name
+    weights = cell.get_weights()
+    weights["memory_kernel"] = np.zeros((6, 5))
+    from nengo_lmu.parameters import save_parameters
+
+    save_parameters(
+        tmp_path / "bad.npz", weights, {"model": "LMUCell", "structure": cell.structure}
+    )
+    with pytest.raises(
+        ValidationError, match=r"'memory_kernel' has shape \(6, 5\), expected \(6, 8\)"
+    ):
+        LMUCell.load(tmp_path / "bad.npz", add_to_container=False)
+    # pickled objects are never loaded
+    np.savez(tmp_path / "pickled.npz", memory_kernel=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValidationError, match="plain arrays"):
+        LMUCell.load(tmp_path / "pickled.npz")
+    # not a nengo-lmu file
+    np.savez(tmp_path / "other.npz", memory_kernel=np.zeros((6, 8)))
+    with pytest.raises(ValidationError, match="__metadata__"):
+        LMUCell.load(tmp_path / "other.npz")

@@ -59,7 +59,9 @@ def test_bad_conversions():
 
     # a rate type outside the table converts only unscaled
     assert isinstance(spiking_neuron_type(Square())[0], nengo.RegularSpiking)
-    with pytest.raises(ValidationError, match="cannot scale the firing rates of Square"):
+    with pytest.raises(
+        ValidationError, match="cannot scale the firing rates of Square"
+    ):
         spiking_neuron_type(Square(), rate_scale=2.0)
     with nengo.Network() as net:
         nengo.Ensemble(5, 1, neuron_type=nengo.RectifiedLinear())  # gain from rates
@@ -117,7 +119,9 @@ def test_converted_cell_tracks_the_rate_cell(Simulator, neuron_type, rate_scale)
     assert nrmse(actual[100:], target[100:]) < bound
 
 
-@pytest.mark.parametrize("neuron_type", (nengo.Tanh(tau_ref=1.0), nengo.RectifiedLinear()))
+@pytest.mark.parametrize(
+    "neuron_type", (nengo.Tanh(tau_ref=1.0), nengo.RectifiedLinear())
+)
 def test_converted_cell_with_neural_memory(Simulator, neuron_type):
     """The memory too in spiking neurons: the cell runs, every connection that
     touched the exact memory now touches the neural one, and the readout still
@@ -136,7 +140,9 @@ def test_converted_cell_with_neural_memory(Simulator, neuron_type):
     cell = spiking.cell
     assert cell.memory_type == "neurons"
     assert all(not isinstance(n.output, nengo.Process) for n in cell.nodes)
-    touched = {c.pre_obj for c in cell.connections} | {c.post_obj for c in cell.connections}
+    touched = {c.pre_obj for c in cell.connections} | {
+        c.post_obj for c in cell.connections
+    }
     assert cell.memory.input in touched and cell.memory.output in touched
     with nengo.Simulator(rate, dt=DT, progress_bar=False) as sim:
         sim.run(1.0)
