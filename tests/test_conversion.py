@@ -90,6 +90,7 @@ def nrmse(actual, target):
 @pytest.mark.parametrize(
     "neuron_type, rate_scale",
     [(nengo.Tanh(tau_ref=1.0), 1000.0), (nengo.RectifiedLinear(), 1000.0)],
+    ids=["tanh", "relu"],
 )
 def test_converted_cell_tracks_the_rate_cell(Simulator, neuron_type, rate_scale):
     """The readout of the spiking cell follows the rate cell's readout.
