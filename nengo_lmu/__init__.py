@@ -1,6 +1,7 @@
 """nengo-lmu: the Legendre Memory Unit as a first-class part of Nengo."""
 
 from nengo_lmu.cell import LMUCell
+from nengo_lmu.classifier import LMUClassifier
 from nengo_lmu.conversion import convert_to_spiking, spiking_neuron_type
 from nengo_lmu.legendre import (
     PADE_DEGREES,
@@ -22,6 +23,7 @@ from nengo_lmu.version import version as __version__
 __all__ = [
     "PADE_DEGREES",
     "LMUCell",
+    "LMUClassifier",
     "LegendreMemory",
     "SimLegendreMemory",
     "convert_to_spiking",

@@ -35,9 +35,9 @@ from nengo_lmu.memory import LegendreMemory
 from nengo_lmu.parameters import (
     check_parameters,
     glorot_uniform,
-    load_parameters,
+    load_model,
     orthogonal,
-    save_parameters,
+    save_model,
 )
 
 MEMORY_TYPES = ("process", "connections", "neurons")
@@ -636,8 +636,7 @@ class LMUCell(nengo.Network):
 
         The file holds plain arrays and JSON text, no pickled objects.
         """
-        metadata = {"model": "LMUCell", "structure": self.structure}
-        save_parameters(path, self.get_weights(sim), metadata)
+        save_model(path, "LMUCell", self.structure, self.get_weights(sim))
 
     @classmethod
     def load(cls, path, **kwargs):
@@ -652,24 +651,8 @@ class LMUCell(nengo.Network):
             ``parallel``, ``label``, ...). Structural options (`structure`)
             may be given only with the value in the file.
         """
-        arrays, metadata = load_parameters(path)
-        if metadata.get("model") != "LMUCell":
-            raise ValidationError(
-                f"{path} holds a {metadata.get('model')!r} model, not an LMUCell",
-                attr="path",
-            )
-        structure = metadata["structure"]
-        conflicts = [
-            f"{key}={value!r} (file: {structure[key]!r})"
-            for key, value in kwargs.items()
-            if key in structure and structure[key] != value
-        ]
-        if conflicts:
-            raise ValidationError(
-                f"{path} was saved for a different cell: " + ", ".join(conflicts),
-                attr="path",
-            )
-        return cls(**{**structure, **kwargs}, weights=arrays)
+        arrays, arguments = load_model(path, "LMUCell", kwargs)
+        return cls(**arguments, weights=arrays)
 
     # --- the parallel path ---------------------------------------------
 

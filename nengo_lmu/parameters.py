@@ -156,3 +156,47 @@ def load_parameters(path, shapes=None, metadata=None):
     if shapes is not None:
         arrays = check_parameters(arrays, shapes, attr="path")
     return arrays, stored
+
+
+def save_model(path, model, structure, parameters):
+    """Save a model's ``parameters`` with its class name and ``structure``."""
+    save_parameters(path, parameters, {"model": model, "structure": structure})
+
+
+def load_model(path, model, overrides):
+    """Read a file written by `save_model` for a ``model`` class.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file.
+    model : str
+        The class name the file must be for.
+    overrides : dict
+        Constructor arguments given by the caller; those that are part of the
+        stored structure must equal the stored values.
+
+    Returns
+    -------
+    parameters : dict of str -> ndarray
+    arguments : dict
+        The stored structure updated with ``overrides``.
+    """
+    arrays, metadata = load_parameters(path)
+    if metadata.get("model") != model:
+        raise ValidationError(
+            f"{path} holds a {metadata.get('model')!r} model, not an {model}",
+            attr="path",
+        )
+    structure = metadata["structure"]
+    conflicts = [
+        f"{key}={value!r} (file: {structure[key]!r})"
+        for key, value in overrides.items()
+        if key in structure and structure[key] != value
+    ]
+    if conflicts:
+        raise ValidationError(
+            f"{path} was saved for a different model: " + ", ".join(conflicts),
+            attr="path",
+        )
+    return arrays, {**structure, **overrides}

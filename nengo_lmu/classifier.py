@@ -1,0 +1,137 @@
+"""An LMU sequence classifier: an `.LMUCell` followed by a linear readout.
+
+The model of the LMU paper's psMNIST experiment and of KerasLMU's examples:
+the cell reads the sequence one element per step and the class scores
+(logits) are a linear readout of the hidden state, :math:`y_t = W_o h_t +
+b_o`, read at the last step.
+"""
+
+import nengo
+import numpy as np
+from nengo.params import IntParam
+
+from nengo_lmu.cell import LMUCell
+from nengo_lmu.parameters import (
+    check_parameters,
+    glorot_uniform,
+    load_model,
+    save_model,
+)
+
+# arguments of nengo.Network; all other keyword arguments go to the cell
+NETWORK_ARGS = ("label", "seed", "add_to_container")
+READOUT_NAMES = ("readout_kernel", "readout_bias")
+
+
+class LMUClassifier(nengo.Network):
+    """``input`` -> `.LMUCell` -> ``output`` (class scores).
+
+    Parameters
+    ----------
+    n_classes : int
+        Size of ``output``.
+    units, order, theta, input_d
+        The cell's (see `.LMUCell`).
+    weights : dict, optional
+        The cell's weights (`.LMUCell.weight_shapes`) plus ``readout_kernel``
+        ``(n_classes, units)`` and ``readout_bias`` ``(n_classes,)``. By
+        default: the cell's initialisers, a ``glorot_uniform`` readout
+        kernel and a zero bias (as Keras' ``Dense``).
+    readout_synapse : nengo.synapses.Synapse, optional
+        The readout's synapse (none by default; `.convert_to_spiking` gives
+        it one).
+    **kwargs
+        ``label``, ``seed`` and ``add_to_container`` go to `nengo.Network`,
+        everything else to `.LMUCell` (``hidden_to_memory``,
+        ``neuron_type``, ``parallel``, ...).
+
+    Attributes
+    ----------
+    input : nengo.Node
+        The cell's input.
+    cell : LMUCell
+    output : nengo.Node
+        The class scores (logits), size ``n_classes``.
+    """
+
+    n_classes = IntParam("n_classes", low=1, readonly=True)
+
+    def __init__(
+        self,
+        n_classes,
+        units,
+        order,
+        theta,
+        input_d=1,
+        weights=None,
+        readout_synapse=None,
+        **kwargs,
+    ):
+        network_kwargs = {k: kwargs.pop(k) for k in NETWORK_ARGS if k in kwargs}
+        super().__init__(**network_kwargs)
+        self.n_classes = n_classes
+        cell_weights = None
+        if weights is not None:
+            weights = dict(weights)
+            readout = {name: weights.pop(name, None) for name in READOUT_NAMES}
+            cell_weights = weights
+        with self:
+            self.cell = LMUCell(
+                units, order, theta, input_d, weights=cell_weights, **kwargs
+            )
+            if weights is None:
+                rng = np.random.RandomState(self.cell._weight_seed())
+                readout = {
+                    "readout_kernel": glorot_uniform(rng, (n_classes, units)),
+                    "readout_bias": np.zeros(n_classes),
+                }
+            readout = check_parameters(
+                readout, self.readout_shapes(), attr="weights", obj=self
+            )
+            self.input = self.cell.input
+            self.output = nengo.Node(size_in=n_classes, label="output")
+            self.readout = nengo.Connection(
+                self.cell.output,
+                self.output,
+                transform=readout["readout_kernel"],
+                synapse=readout_synapse,
+            )
+            self.bias_node = nengo.Node(np.ones(1), label="readout_bias")
+            self.readout_bias = nengo.Connection(
+                self.bias_node,
+                self.output,
+                transform=readout["readout_bias"][:, None],
+                synapse=readout_synapse,
+            )
+
+    def readout_shapes(self):
+        return {
+            "readout_kernel": (self.n_classes, self.cell.units),
+            "readout_bias": (self.n_classes,),
+        }
+
+    def get_weights(self, sim=None):
+        """The cell's and the readout's weights by name (see `.LMUCell.get_weights`)."""
+        weights = self.cell.get_weights(sim)
+        for name, conn in (
+            ("readout_kernel", self.readout),
+            ("readout_bias", self.readout_bias),
+        ):
+            w = LMUCell._read_weights(sim, conn)
+            weights[name] = w.reshape(self.readout_shapes()[name])
+        return weights
+
+    @property
+    def structure(self):
+        return {"n_classes": self.n_classes, **self.cell.structure}
+
+    def save(self, path, sim=None):
+        """Save the weights and `structure` to an npz file (no pickle)."""
+        save_model(path, "LMUClassifier", self.structure, self.get_weights(sim))
+
+    @classmethod
+    def load(cls, path, **kwargs):
+        """A classifier built from a file written by `save`; ``kwargs`` as for
+        `LMUClassifier`, structural ones only with the file's values."""
+        arrays, arguments = load_model(path, "LMUClassifier", kwargs)
+        return cls(**arguments, weights=arrays)
