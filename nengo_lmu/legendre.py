@@ -424,5 +424,6 @@ def memory_trajectory(u, Ad, Bd, steps=None):
     out = []
     for step in steps:
         t = range(n_steps)[step]  # IndexError names an out-of-range step
-        out.append(u[..., : t + 1] @ H[t::-1])
+        # (a contiguous copy: numpy hands reversed views to a slow loop, not BLAS)
+        out.append(u[..., : t + 1] @ np.ascontiguousarray(H[t::-1]))
     return np.stack(out, axis=-2)
