@@ -16,6 +16,7 @@ from nengo_lmu import (
     lmu_inverse,
     lmu_matvec,
     lmu_system,
+    memory_trajectory,
     pade_exp,
 )
 
@@ -149,3 +150,22 @@ def test_pade_discretisation_approaches_zoh():
         pade = discretize(A, B, dt, "pade")
         for exact, approx in zip(zoh, pade):
             assert np.max(np.abs(exact - approx)) < 1e-11 * (dt / 1e-3) ** 6
+
+
+@pytest.mark.parametrize("discretizer", ("zoh", "euler"))
+def test_memory_trajectory_equals_the_recurrence(discretizer):
+    """The closed form (FFT for every step, matrix products for chosen steps)
+    equals stepping the system, for a batch of multi-dimensional inputs."""
+    rng = np.random.RandomState(0)
+    u = rng.uniform(-1, 1, size=(2, 3, 300))  # (batch, dimension, steps)
+    Ad, Bd = discretize(*lmu_system(12, 0.1), 0.001, discretizer)
+    stepped = np.zeros((2, 3, 300, 12))
+    m = np.zeros((2, 3, 12))
+    for t in range(300):
+        m = m @ Ad.T + u[..., t, None] * Bd[:, 0]
+        stepped[..., t, :] = m
+    assert np.allclose(memory_trajectory(u, Ad, Bd), stepped, atol=1e-12)
+    chosen = memory_trajectory(u, Ad, Bd, steps=[0, 150, -1])
+    assert np.allclose(chosen, stepped[..., [0, 150, 299], :], atol=1e-12)
+    with pytest.raises(IndexError):
+        memory_trajectory(u, Ad, Bd, steps=[300])
