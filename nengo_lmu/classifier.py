@@ -8,6 +8,7 @@ b_o`, read at the last step.
 
 import nengo
 import numpy as np
+from nengo.exceptions import ValidationError
 from nengo.params import IntParam
 
 from nengo_lmu.cell import LMUCell
@@ -40,6 +41,12 @@ class LMUClassifier(nengo.Network):
     readout_synapse : nengo.synapses.Synapse, optional
         The readout's synapse (none by default; `.convert_to_spiking` gives
         it one).
+    dropout : float
+        Dropout on the hidden state in NengoDL training (the fraction of
+        hidden units zeroed at each training step; none in inference). Needs
+        NengoDL: a ``nengo_dl.Layer`` sits between the cell and the readout.
+        Build the network without it to run in other simulators; the weights
+        are the same.
     **kwargs
         ``label``, ``seed`` and ``add_to_container`` go to `nengo.Network`,
         everything else to `.LMUCell` (``hidden_to_memory``,
@@ -65,6 +72,7 @@ class LMUClassifier(nengo.Network):
         input_d=1,
         weights=None,
         readout_synapse=None,
+        dropout=0.0,
         **kwargs,
     ):
         network_kwargs = {k: kwargs.pop(k) for k in NETWORK_ARGS if k in kwargs}
@@ -90,8 +98,11 @@ class LMUClassifier(nengo.Network):
             )
             self.input = self.cell.input
             self.output = nengo.Node(size_in=n_classes, label="output")
+            hidden = self.cell.output
+            if dropout > 0:
+                hidden = self._dropout(hidden, dropout)
             self.readout = nengo.Connection(
-                self.cell.output,
+                hidden,
                 self.output,
                 transform=readout["readout_kernel"],
                 synapse=readout_synapse,
@@ -103,6 +114,27 @@ class LMUClassifier(nengo.Network):
                 transform=readout["readout_bias"][:, None],
                 synapse=readout_synapse,
             )
+
+    @staticmethod
+    def _dropout(hidden, rate):
+        if not rate < 1:
+            raise ValidationError(f"must be in [0, 1), got {rate}", attr="dropout")
+        try:
+            import nengo_dl
+            import tensorflow as tf
+        except ImportError:
+            raise ValidationError(
+                "dropout needs NengoDL (pip install nengo-lmu[dl])", attr="dropout"
+            ) from None
+        node = nengo_dl.TensorNode(
+            tf.keras.layers.Dropout(rate),
+            shape_in=(hidden.size_out,),
+            pass_time=False,
+            label="dropout",
+        )
+        # no transform: the connection into the layer has nothing to train
+        nengo.Connection(hidden, node, transform=None, synapse=None)
+        return node
 
     def readout_shapes(self):
         return {
@@ -125,9 +157,11 @@ class LMUClassifier(nengo.Network):
     def structure(self):
         return {"n_classes": self.n_classes, **self.cell.structure}
 
-    def save(self, path, sim=None):
-        """Save the weights and `structure` to an npz file (no pickle)."""
-        save_model(path, "LMUClassifier", self.structure, self.get_weights(sim))
+    def save(self, path, sim=None, weights=None, info=None):
+        """Save the weights (``weights``, else `get_weights` of ``sim``) and
+        `structure` to an npz file (no pickle), with an ``info`` dict."""
+        weights = self.get_weights(sim) if weights is None else weights
+        save_model(path, "LMUClassifier", self.structure, weights, info)
 
     @classmethod
     def load(cls, path, **kwargs):

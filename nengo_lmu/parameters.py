@@ -158,9 +158,13 @@ def load_parameters(path, shapes=None, metadata=None):
     return arrays, stored
 
 
-def save_model(path, model, structure, parameters):
-    """Save a model's ``parameters`` with its class name and ``structure``."""
-    save_parameters(path, parameters, {"model": model, "structure": structure})
+def save_model(path, model, structure, parameters, info=None):
+    """Save a model's ``parameters`` with its class name and ``structure``
+    (and an ``info`` dict, such as measured accuracies)."""
+    metadata = {"model": model, "structure": structure}
+    if info is not None:
+        metadata["info"] = info
+    save_parameters(path, parameters, metadata)
 
 
 def load_model(path, model, overrides):

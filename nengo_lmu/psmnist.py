@@ -1,0 +1,341 @@
+"""psMNIST end to end: train on the parallel path, convert to spiking, evaluate.
+
+The model is an `.LMUClassifier` whose cell has no feedback (the memory reads
+only the input and the hidden state is feed-forward), so that its memory at
+the last pixel is a closed-form function of the image
+(`.LMUCell.parallel_input`). Training runs in NengoDL on that memory, one
+step per image; the trained weights then go unchanged into the temporal
+network, which reads the 784 pixels one per step (``steps_per_pixel``
+steps each) and is evaluated in NengoDL with rate neurons, with spiking
+hidden neurons, and with the memory in spiking neurons too.
+
+Requires NengoDL (``pip install nengo-lmu[dl]``).
+"""
+
+import dataclasses
+import time
+from pathlib import Path
+
+import nengo
+import numpy as np
+
+from nengo_lmu.classifier import LMUClassifier
+from nengo_lmu.conversion import convert_to_spiking
+from nengo_lmu.datasets import psmnist
+from nengo_lmu.parallel import fold_normalization, normalization
+
+NEURON_TYPES = {"relu": nengo.RectifiedLinear, "tanh": lambda: nengo.Tanh(tau_ref=1)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything that defines a psMNIST run.
+
+    ``n_*`` of None means the whole split (50,000 training, 10,000 test
+    images).
+    """
+
+    units: int = 1024
+    order: int = 256
+    neuron_type: str = "relu"
+    dropout: float = 0.5
+    epochs: int = 40
+    batch_size: int = 100
+    learning_rate: float = 1e-3
+    n_train: int = None
+    n_test_temporal: int = 10000  # rate neurons, the whole temporal network
+    n_test_spiking: int = 10000  # spiking hidden state, exact memory
+    n_test_neural_memory: int = 1000  # memory in spiking neurons too
+    rate_scale: float = 100.0  # firing rates of the spiking hidden state
+    synapse: float = 0.005  # on the spiking neurons' outputs
+    memory_neurons: int = 50  # per coefficient, for the spiking memory
+    memory_synapse: float = 0.05
+    steps_per_pixel: int = 1
+    dt: float = 0.001
+    minibatch_size: int = 200
+    seed: int = 0
+    permutation: str = "paper"
+
+
+QUICK = Settings(
+    units=256,
+    epochs=3,
+    n_train=20000,
+    n_test_temporal=400,
+    n_test_spiking=400,
+    n_test_neural_memory=100,
+)
+FULL = Settings()
+
+
+def _progress(message, verbose):
+    if verbose:
+        print(message, flush=True)
+
+
+class Pipeline:
+    """One psMNIST run (see `run`).
+
+    Parameters
+    ----------
+    settings : Settings
+    data : str or path-like, optional
+        The MNIST directory (see `.datasets.mnist_directory`).
+    verbose : bool
+        Print progress (and NengoDL's progress bars).
+    """
+
+    def __init__(self, settings=QUICK, data=None, verbose=True):
+        self.settings = settings
+        self.verbose = verbose
+        s = settings
+        _progress("Loading psMNIST", verbose)
+        self.data = psmnist(s.permutation, data)
+        self.theta = 784 * s.steps_per_pixel * s.dt
+        self.results = {}
+        self.timings = {}
+
+    def classifier(self, **kwargs):
+        s = self.settings
+        return LMUClassifier(
+            10,
+            s.units,
+            s.order,
+            self.theta,
+            input_d=1,
+            hidden_to_hidden=False,
+            input_to_hidden=True,
+            neuron_type=NEURON_TYPES[s.neuron_type](),
+            dt=s.dt,
+            seed=s.seed,
+            **kwargs,
+        )
+
+    def sequences(self, x):
+        """Images as input sequences, each pixel held ``steps_per_pixel`` steps."""
+        return np.repeat(x, self.settings.steps_per_pixel, axis=1)
+
+    def features(self, cell, x, chunk=5000):
+        """The parallel cell's input at the last step, in chunks."""
+        parts = []
+        for start in range(0, len(x), chunk):
+            parts.append(
+                cell.parallel_input(self.sequences(x[start : start + chunk]), [-1])
+            )
+            _progress(f"  features {start + len(parts[-1])}/{len(x)}", self.verbose)
+        return np.concatenate(parts).astype(np.float32)
+
+    # --- training -------------------------------------------------------
+
+    def train(self):
+        """Train on the parallel path; returns the weights for the temporal
+        network (normalisation folded in)."""
+        import nengo_dl
+        import tensorflow as tf
+
+        s = self.settings
+        x_train, y_train = self.data["train"]
+        if s.n_train is not None:
+            x_train, y_train = x_train[: s.n_train], y_train[: s.n_train]
+        x_test, y_test = self.data["test"]
+
+        with nengo.Network(seed=s.seed) as net:
+            nengo_dl.configure_settings(stateful=False)
+            model = self.classifier(parallel=True, dropout=s.dropout)
+            inp = nengo.Node(np.zeros(model.cell.parallel_size))
+            nengo.Connection(inp, model.input, synapse=None)
+            probe = nengo.Probe(model.output)
+
+        start = time.perf_counter()
+        _progress("Closed-form memory (training and test images)", self.verbose)
+        train_features = self.features(model.cell, x_train)
+        test_features = self.features(model.cell, x_test)
+        mean, scale = normalization(model.cell, train_features)
+        train_features = ((train_features - mean) / scale).astype(np.float32)
+        test_features = ((test_features - mean) / scale).astype(np.float32)
+        self.timings["features"] = time.perf_counter() - start
+
+        _progress(f"Training on the parallel path ({s.epochs} epochs)", self.verbose)
+        start = time.perf_counter()
+        tf.random.set_seed(s.seed)
+        with nengo_dl.Simulator(
+            net, minibatch_size=s.batch_size, seed=s.seed, progress_bar=self.verbose
+        ) as sim:
+            steps = s.epochs * (len(x_train) // s.batch_size)
+            sim.compile(
+                optimizer=tf.optimizers.Adam(
+                    tf.keras.optimizers.schedules.CosineDecay(s.learning_rate, steps)
+                ),
+                loss={probe: tf.losses.SparseCategoricalCrossentropy(from_logits=True)},
+                metrics={probe: "accuracy"},
+            )
+            n = len(x_train) // s.batch_size * s.batch_size
+            sim.fit(
+                {inp: train_features[:n]},
+                {probe: y_train[:n, None, None]},
+                epochs=s.epochs,
+                verbose=2 if self.verbose else 0,
+            )
+            self.timings["training"] = time.perf_counter() - start
+            n = len(x_test) // s.batch_size * s.batch_size
+            scores = sim.predict({inp: test_features[:n]}, verbose=0)[probe]
+            self.results["parallel path (rate)"] = {
+                "accuracy": _accuracy(scores[:, -1], y_test[:n]),
+                "images": n,
+            }
+            weights = model.get_weights(sim)
+        self.weights = fold_normalization(model.cell, weights, mean, scale)
+        return self.weights
+
+    # --- evaluation -----------------------------------------------------
+
+    def network(self, weights, spiking=False, neural_memory=False):
+        """The temporal classifier with ``weights``, optionally spiking."""
+        s = self.settings
+        with nengo.Network(seed=s.seed) as net:
+            net.model = self.classifier(weights=weights)
+            net.inp = nengo.Node(np.zeros(1))
+            nengo.Connection(net.inp, net.model.input, synapse=None)
+            if spiking or neural_memory:
+                memory_kwargs = None
+                if neural_memory:
+                    memory_kwargs = dict(
+                        n_neurons=s.memory_neurons, synapse=s.memory_synapse
+                    )
+                convert_to_spiking(
+                    net,
+                    rate_scale=s.rate_scale,
+                    synapse=s.synapse,
+                    memory_kwargs=memory_kwargs,
+                )
+            net.probe = nengo.Probe(net.model.output)
+        return net
+
+    def evaluate(self, weights, n, spiking=False, neural_memory=False):
+        """Accuracy of the temporal network on the first ``n`` test images."""
+        import nengo_dl
+
+        s = self.settings
+        x, y = self.data["test"]
+        x, y = self.sequences(x[:n]), y[:n]
+        net = self.network(weights, spiking, neural_memory)
+        with net:
+            nengo_dl.configure_settings(stateful=False, keep_history=False)
+        minibatch = min(s.minibatch_size, n)
+        n = n // minibatch * minibatch
+        with nengo_dl.Simulator(
+            net, minibatch_size=minibatch, progress_bar=self.verbose
+        ) as sim:
+            scores = sim.predict(
+                {net.inp: x[:n]}, n_steps=x.shape[1], verbose=int(self.verbose)
+            )[net.probe]
+        return _accuracy(scores[:, -1], y[:n]), n
+
+    def run(self):
+        """Train, evaluate rate, spiking and fully spiking; return the results."""
+        s = self.settings
+        weights = self.train()
+        for name, n, kwargs in (
+            ("temporal, rate", s.n_test_temporal, {}),
+            ("temporal, spiking hidden", s.n_test_spiking, dict(spiking=True)),
+            (
+                "temporal, spiking hidden and memory",
+                s.n_test_neural_memory,
+                dict(neural_memory=True),
+            ),
+        ):
+            if not n:
+                continue
+            _progress(f"Evaluating: {name} ({n} test images)", self.verbose)
+            start = time.perf_counter()
+            accuracy, n_used = self.evaluate(weights, n, **kwargs)
+            self.timings[name] = time.perf_counter() - start
+            self.results[name] = {"accuracy": accuracy, "images": n_used}
+        return self.results
+
+    def table(self):
+        """The accuracies as a text table."""
+        lines = [f"{'network':<34} {'accuracy':>9} {'images':>7}"]
+        for name, result in self.results.items():
+            accuracy = 100 * result["accuracy"]
+            lines.append(f"{name:<34} {accuracy:>8.2f}% {result['images']:>7}")
+        return "\n".join(lines)
+
+    def figure(self, path, n_digits=3, n_neurons=40, n_steps=200):
+        """A PNG of the accuracies, and for a few test digits the spiking
+        network's hidden spikes and class scores over the last steps."""
+        import nengo_dl
+
+        x, y = self.data["test"]
+        x = self.sequences(x[:n_digits])
+        net = self.network(self.weights, spiking=True)
+        with net:
+            nengo_dl.configure_settings(stateful=False)
+            hidden = nengo.Probe(net.model.cell.output[:n_neurons])
+        with nengo_dl.Simulator(
+            net, minibatch_size=n_digits, progress_bar=False
+        ) as sim:
+            data = sim.predict({net.inp: x}, n_steps=x.shape[1], verbose=0)
+        _figure(
+            path,
+            self.results,
+            self.data["test"][0][:n_digits, :, 0][:, np.argsort(self.data["pixels"])],
+            y[:n_digits],
+            data[hidden][:, -n_steps:],
+            data[net.probe][:, -n_steps:],
+            self.settings.dt,
+        )
+        return Path(path)
+
+    def save(self, path):
+        """Save the trained weights with the settings and accuracies."""
+        model = self.classifier(weights=self.weights, add_to_container=False)
+        info = {
+            "settings": dataclasses.asdict(self.settings),
+            "results": self.results,
+            "timings": self.timings,
+        }
+        model.save(path, weights=self.weights, info=info)
+        return Path(path)
+
+
+def _figure(path, results, images, labels, spikes, scores, dt):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(images)
+    fig = plt.figure(figsize=(12, 2.6 * (n + 1)))
+    grid = fig.add_gridspec(n + 1, 3, width_ratios=(1, 3, 2))
+    ax = fig.add_subplot(grid[0, :])
+    names = list(results)
+    accuracies = [100 * results[k]["accuracy"] for k in names]
+    ax.barh(names, accuracies, color="tab:blue")
+    for i, (a, k) in enumerate(zip(accuracies, names)):
+        ax.text(a + 0.1, i, f"{a:.2f}% ({results[k]['images']} images)", va="center")
+    ax.set_xlim(min(accuracies) - 5, 101)
+    ax.set_xlabel("psMNIST test accuracy (%)")
+    ax.invert_yaxis()
+    t = np.arange(1, spikes.shape[1] + 1) * dt
+    for i in range(n):
+        ax = fig.add_subplot(grid[i + 1, 0])
+        ax.imshow(images[i].reshape(28, 28), cmap="gray_r")
+        ax.set_title(f"label {labels[i]}")
+        ax.axis("off")
+        ax = fig.add_subplot(grid[i + 1, 1])
+        neurons, steps = np.nonzero(spikes[i].T > 0)
+        ax.plot(t[steps], neurons, "|", color="k", markersize=2)
+        ax.set_ylabel("hidden neuron")
+        ax.set_title("spikes of 40 hidden neurons, last 200 steps")
+        ax = fig.add_subplot(grid[i + 1, 2])
+        ax.plot(t, scores[i])
+        ax.set_title(f"class scores (predicted {np.argmax(scores[i, -1])})")
+        ax.set_xlabel("time (s)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _accuracy(scores, labels):
+    return float(np.mean(np.argmax(scores, axis=-1) == labels))
