@@ -92,6 +92,19 @@ class LoihiPath:
         return LinearFilter(*_lowpass(self.decode_tau, dt), analog=False)
 
 
+def model(path=None, dt=0.001, label=None):
+    """A ``nengo_loihi.builder.Model`` whose ``decode_tau`` is ``path.decode_tau``.
+
+    Pass it as ``nengo_loihi.Simulator(net, dt=dt, model=model(path, dt))``.
+    """
+    from nengo_loihi.builder import Model  # pylint: disable=import-outside-toplevel
+
+    path = LoihiPath() if path is None else path
+    built = Model(dt=dt, label=label)
+    built.decode_tau = path.decode_tau
+    return built
+
+
 def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
     """A ``nengo_loihi.Simulator`` whose model matches ``path``.
 
@@ -100,13 +113,10 @@ def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
     that says what to change.
     """
     import nengo_loihi  # pylint: disable=import-outside-toplevel
-    from nengo_loihi.builder import Model  # pylint: disable=import-outside-toplevel
 
-    path = LoihiPath() if path is None else path
-    model = Model(dt=dt, label=f"{network}, dt={dt:f}")
-    model.decode_tau = path.decode_tau
+    built = model(path, dt, label=f"{network}, dt={dt:f}")
     try:
-        return nengo_loihi.Simulator(network, dt=dt, model=model, target=target, **kwargs)
+        return nengo_loihi.Simulator(network, dt=dt, model=built, target=target, **kwargs)
     except BuildError as error:
         if "weight exponent" not in str(error):
             raise
