@@ -173,6 +173,13 @@ def main():
     parser.add_argument("--signals", type=int, default=10)
     parser.add_argument("--tasks", nargs="+", default=list(TASKS))
     parser.add_argument("--simulators", nargs="+", default=["nengo"])
+    parser.add_argument(
+        "--loihi-tasks",
+        nargs="+",
+        default=["A"],
+        help="tasks that nengo_loihi runs (the emulator takes about 1 s of wall "
+        "time per simulated second on Task A here)",
+    )
     args = parser.parse_args()
     n_signals = 3 if args.quick else args.signals
     start = time.perf_counter()
@@ -181,6 +188,8 @@ def main():
         task = TASKS[name]
         seconds = task["seconds"] / 2 if args.quick else task["seconds"]
         for simulator in args.simulators:
+            if simulator == "nengo_loihi" and name not in args.loihi_tasks:
+                continue
             make = simulator_factory(simulator)
             loihi = simulator == "nengo_loihi"
             trials = [

@@ -11,6 +11,10 @@ each), scaled so that the coefficient's largest possible value for input in
 input filters come from the synapse-aware mappings of
 `nengo_lmu.synapse_mapping`, so that the network implements the *discrete*
 system that `LegendreMemory` computes, not a continuous approximation of it.
+
+With ``target=LoihiPath(...)`` the network is laid out and mapped for
+NengoLoihi instead (one ensemble per input dimension, the mapping folded onto
+the decode neurons' paths; see `nengo_lmu.loihi`).
 """
 
 import nengo
@@ -144,7 +148,7 @@ def decode_boost(Ad, Bd, mapped, tau, dt, scale, scaling, input_range, theta):
     """How much to enlarge each scale so that NengoLoihi's limits hold.
 
     On Loihi, coefficient ``i``'s recurrent value passes the decode neurons
-    as :math:`w_i = h_\tau(M x)_i` and its input leaves the host as
+    as :math:`w_i = h_\\tau(M x)_i` and its input leaves the host as
     :math:`v_i = F_i(z) u / s_i`; both must stay within about [-1, 1] (the
     decode neurons' and the host's on/off input neurons' range), and both
     scale with :math:`1 / s_i`. Their largest values are measured like the
@@ -262,7 +266,7 @@ class LegendreMemoryNetwork(nengo.Network):
         one recurrent connection (``grouped`` is implied: on Loihi the terms
         of :math:`M x` must cancel before they reach the decode neurons,
         whose range is about [-1, 1]); the recurrent transform is mapped onto
-        the path's :math:`h_\tau h_{dec}` (`map_discrete_synapse`) and
+        the path's :math:`h_\\tau h_{dec}` (`map_discrete_synapse`) and
         divided by the decode neurons' gain; the input is filtered on the
         host (`node_filter`) and enters through :math:`h_{dec}`; each
         coefficient's scale grows, if needed, until its decode-neuron value
@@ -288,6 +292,11 @@ class LegendreMemoryNetwork(nengo.Network):
     delay : int
         Steps by which ``output`` trails a `LegendreMemory` node fed the same
         input (1 for a lowpass synapse with the discrete mapping).
+    target : None or nengo_lmu.loihi.LoihiPath
+        The paths the network is mapped onto (None: nengo's).
+    boost : (order,) ndarray
+        With a Loihi target, the factors by which `decode_boost` enlarged
+        ``scale``.
     """
 
     order = IntParam("order", low=1, readonly=True)
