@@ -11,16 +11,26 @@ each), scaled so that the coefficient's largest possible value for input in
 input filters come from the synapse-aware mappings of
 `nengo_lmu.synapse_mapping`, so that the network implements the *discrete*
 system that `LegendreMemory` computes, not a continuous approximation of it.
+
+With ``target=LoihiPath(...)`` the network is laid out and mapped for
+NengoLoihi instead (one ensemble per input dimension, the mapping folded onto
+the decode neurons' paths; see `nengo_lmu.loihi`).
 """
 
 import nengo
 import numpy as np
+import scipy.signal
 from nengo.exceptions import ValidationError
 from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
 
 from nengo_lmu.identity import identity_node
 from nengo_lmu.legendre import DISCRETIZERS, discretize, impulse_response, lmu_system
-from nengo_lmu.synapse_mapping import map_continuous_lowpass, map_discrete_synapse
+from nengo_lmu.loihi import LoihiPath
+from nengo_lmu.synapse_mapping import (
+    map_continuous_lowpass,
+    map_discrete_synapse,
+    node_filter,
+)
 
 MAPPINGS = ("discrete", "continuous")
 
@@ -106,6 +116,73 @@ def _as_synapse(synapse):
     )
 
 
+def _as_target(target):
+    if target is None or isinstance(target, LoihiPath):
+        return target
+    if isinstance(target, str) and target == "loihi":
+        return LoihiPath()
+    raise ValidationError(
+        f"must be None, 'loihi' or a nengo_lmu.loihi.LoihiPath, got {target!r}",
+        attr="target",
+    )
+
+
+def _cascade(first, second):
+    """Two discrete filters in series."""
+    return nengo.LinearFilter(
+        np.polymul(first.num, second.num),
+        np.polymul(first.den, second.den),
+        analog=False,
+    )
+
+
+def _delayed(linear_filter, steps):
+    return nengo.LinearFilter(
+        linear_filter.num,
+        np.concatenate([linear_filter.den, np.zeros(steps)]),
+        analog=False,
+    )
+
+
+def decode_boost(Ad, Bd, mapped, tau, dt, scale, scaling, input_range, theta):
+    """How much to enlarge each scale so that NengoLoihi's limits hold.
+
+    On Loihi, coefficient ``i``'s recurrent value passes the decode neurons
+    as :math:`w_i = h_\\tau(M x)_i` and its input leaves the host as
+    :math:`v_i = F_i(z) u / s_i`; both must stay within about [-1, 1] (the
+    decode neurons' and the host's on/off input neurons' range), and both
+    scale with :math:`1 / s_i`. Their largest values are measured like the
+    scales themselves: the l1 norm of their impulse responses for
+    ``input_range`` (bound or given scales), or their peaks for a sample of
+    the input model (a `nengo.Process`).
+
+    Returns
+    -------
+    boost : (order,) ndarray
+        ``max(1, peak of w_i, peak of v_i)``.
+    """
+    order = len(scale)
+    n_steps = int(round(20 * (theta + tau) / dt))
+    impulse = np.zeros(n_steps)
+    impulse[0] = 1.0
+    state = impulse_response(Ad, Bd, n_steps)  # m for a unit impulse of u
+    a = np.exp(-dt / tau)
+    w = scipy.signal.lfilter([0, 1 - a], [1, -a], state @ mapped.recurrent.T, axis=0)
+    v = np.array(
+        [scipy.signal.lfilter(f.num, f.den, impulse) for f in mapped.input_filters]
+    ).T
+    responses = np.concatenate([w, v], axis=1) / np.concatenate([scale, scale])
+    if isinstance(scaling, nengo.Process):
+        u = scaling.run_steps(
+            int(round(60.0 / dt)), d=1, dt=dt, rng=np.random.RandomState(0)
+        )[:, 0]
+        peaks = np.abs(scipy.signal.fftconvolve(u[:, None], responses, axes=0)[: len(u)])
+        peaks = peaks.max(axis=0)
+    else:
+        peaks = input_range * np.abs(responses).sum(axis=0)
+    return np.maximum(1.0, np.maximum(peaks[:order], peaks[order:]))
+
+
 class LegendreMemoryNetwork(nengo.Network):
     """A Legendre memory computed by recurrently connected neuron ensembles.
 
@@ -180,6 +257,24 @@ class LegendreMemoryNetwork(nengo.Network):
     dt : float
         The time step the network will be simulated with (the discrete
         system and the mapping depend on it).
+    target : None, "loihi" or nengo_lmu.loihi.LoihiPath
+        None (default): nengo and NengoDL, as described above. ``"loihi"``
+        or a `.LoihiPath`: the layout and mapping for NengoLoihi, whose
+        decoded connections run through decode neurons (see
+        `nengo_lmu.loihi`). Then each input dimension has one
+        ``order``-dimensional ensemble of ``n_neurons * order`` neurons with
+        one recurrent connection (``grouped`` is implied: on Loihi the terms
+        of :math:`M x` must cancel before they reach the decode neurons,
+        whose range is about [-1, 1]); the recurrent transform is mapped onto
+        the path's :math:`h_\\tau h_{dec}` (`map_discrete_synapse`) and
+        divided by the decode neurons' gain; the input is filtered on the
+        host (`node_filter`) and enters through :math:`h_{dec}`; each
+        coefficient's scale grows, if needed, until its decode-neuron value
+        and its host input stay within [-1, 1] (`decode_boost`); ``output``
+        rebuilds the ensembles' filtered state on the host from their
+        decoded values, ``path.io_delay`` steps later. Simulate with
+        `nengo_lmu.loihi.simulator` so that the model's ``decode_tau``
+        matches the path.
     **kwargs
         Passed to `nengo.Network` (``label``, ``seed``, ``add_to_container``).
 
@@ -197,6 +292,11 @@ class LegendreMemoryNetwork(nengo.Network):
     delay : int
         Steps by which ``output`` trails a `LegendreMemory` node fed the same
         input (1 for a lowpass synapse with the discrete mapping).
+    target : None or nengo_lmu.loihi.LoihiPath
+        The paths the network is mapped onto (None: nengo's).
+    boost : (order,) ndarray
+        With a Loihi target, the factors by which `decode_boost` enlarged
+        ``scale``.
     """
 
     order = IntParam("order", low=1, readonly=True)
@@ -225,6 +325,7 @@ class LegendreMemoryNetwork(nengo.Network):
         ensemble_kwargs=None,
         solver=nengo.solvers.LstsqL2(reg=0.03),
         dt=0.001,
+        target=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -247,8 +348,22 @@ class LegendreMemoryNetwork(nengo.Network):
                 obj=self,
             )
 
+        self.target = _as_target(target)
+        if self.target is not None and (
+            mapping != "discrete" or type(self.synapse) is not nengo.Lowpass
+        ):
+            raise ValidationError(
+                "a Loihi target needs mapping='discrete' and a Lowpass synapse (the "
+                f"only synapse a chip has), got mapping={mapping!r}, synapse="
+                f"{self.synapse!r}",
+                attr="target",
+                obj=self,
+            )
         Ad, Bd = discretize(*lmu_system(order, theta), dt, discretizer)
         self.scale = self._scales(scaling, Ad, Bd)
+        if self.target is not None:
+            self._build_loihi(Ad, Bd, scaling, neuron_type, ensemble_kwargs)
+            return
         recurrent, input_weights, input_synapses, self.delay = self._map(Ad, Bd)
         # in scaled coordinates x = m / s
         recurrent = recurrent * self.scale[None, :] / self.scale[:, None]
@@ -283,6 +398,68 @@ class LegendreMemoryNetwork(nengo.Network):
             self._drive(
                 self.output, self.scale, recurrent, input_weights, input_synapses
             )
+
+    def _build_loihi(self, Ad, Bd, scaling, neuron_type, ensemble_kwargs):
+        """One ensemble per input dimension, mapped onto NengoLoihi's paths."""
+        order, path, dt = self.order, self.target, self.dt
+        rec_synapse = path.recurrent_synapse(self.synapse.tau, dt)
+        in_synapse = path.input_synapse(dt)
+        mapped = map_discrete_synapse(Ad, Bd, rec_synapse, dt, input_synapse=in_synapse)
+        self.boost = decode_boost(
+            Ad, Bd, mapped, self.synapse.tau, dt, self.scale, scaling, self.input_range, self.theta
+        )
+        self.scale = self.scale * self.boost
+        recurrent = mapped.recurrent * self.scale[None, :] / self.scale[:, None]
+        self.delay = 1 + mapped.lag + path.io_delay
+
+        with self:
+            self.config[nengo.Connection].solver = self.solver
+            self.input = nengo.Node(size_in=self.size_in, label="input")
+            self.coefficients = nengo.networks.EnsembleArray(
+                self.n_neurons * order,
+                n_ensembles=self.size_in,
+                ens_dimensions=order,
+                neuron_type=neuron_type,
+                label="coefficients",
+                **(ensemble_kwargs or {}),
+            )
+            self.output = identity_node(self.size_in * order, label="output")
+            # the host filters each coefficient's input (different filters);
+            # a host -> chip connection cannot target a slice, so they meet in
+            # one node per input dimension first
+            for j, ens in enumerate(self.coefficients.ea_ensembles):
+                block = slice(j * order, (j + 1) * order)
+                filtered = identity_node(order, label=f"filtered input {j}")
+                for i, input_filter in enumerate(mapped.input_filters):
+                    node = nengo.Node(node_filter(input_filter), size_in=1)
+                    nengo.Connection(self.input[j], node, synapse=None)
+                    nengo.Connection(
+                        node, filtered[i], transform=1 / self.scale[i], synapse=None
+                    )
+                    # the same input as it reaches the state, io_delay later
+                    nengo.Connection(
+                        self.input[j],
+                        self.output[j * order + i],
+                        synapse=_delayed(_cascade(input_filter, in_synapse), path.io_delay),
+                    )
+                nengo.Connection(filtered, ens, synapse=None)
+                nengo.Connection(
+                    ens,
+                    ens,
+                    transform=recurrent / path.decode_gain,
+                    synapse=self.synapse,
+                )
+                # the ensemble's decoded state on the host; the output rebuilds
+                # the filtered state h_rec (M x) + h_in v from it, as the
+                # ensemble receives it, instead of passing on spike noise
+                decoded = identity_node(order, label=f"decoded {j}")
+                nengo.Connection(ens, decoded, synapse=None)
+                nengo.Connection(
+                    decoded,
+                    self.output[block],
+                    transform=self.scale[:, None] * recurrent,
+                    synapse=rec_synapse,
+                )
 
     def _scales(self, scaling, Ad, Bd):
         if isinstance(scaling, str) and scaling == "bound":

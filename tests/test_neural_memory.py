@@ -12,6 +12,8 @@ from nengo_lmu import (
     legendre_readout,
     lmu_system,
 )
+from nengo_lmu.loihi import LoihiPath
+from nengo_lmu.loihi import model as loihi_model
 from nengo_lmu.neural_memory import LegendreMemoryNetwork, coefficient_bounds
 
 DT = 0.001
@@ -73,8 +75,11 @@ def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
     delay theta, and 4 s runs here 0.02-0.03 with spiking neurons and below
     0.01 with rate neurons; the bounds leave about three times that.
     """
-    if Simulator.backend == "nengo_loihi" and neuron_type in RATE:
-        pytest.skip("a chip runs spiking neurons only")
+    if Simulator.backend == "nengo_loihi":
+        pytest.skip(
+            "on NengoLoihi the per-coefficient layout's decode neurons saturate "
+            "(test_delay_line_on_the_loihi_emulator runs the Loihi layout)"
+        )
     kwargs = dict(
         order=3,
         theta=0.1,
@@ -184,3 +189,80 @@ def test_nengo_dl_minibatch_equals_single_runs(rng):
         single = [sim.predict({stim: u[i : i + 1]})[probe][0] for i in range(2)]
     assert not np.allclose(batched[0], batched[1])  # the signals differ...
     assert np.allclose(batched, single, atol=1e-5)  # ...and each is computed alone
+
+
+# NengoLoihi's decode neurons add spike noise that only decode_tau filters;
+# 20 ms (instead of NengoLoihi's 5 ms) and a 20 ms recurrent synapse were the
+# best of the settings tried on Task A (benchmarks/delay.py)
+LOIHI_PATH = LoihiPath(decode_tau=0.02)
+
+
+@pytest.mark.parametrize("neuron_type", SPIKING, ids=lambda n: type(n).__name__)
+def test_delay_line_on_the_loihi_emulator(Simulator, seed, neuron_type):
+    """A small Task A on NengoLoihi's emulator (order 3, theta 0.1 s, 384 LIF).
+
+    4 s LIF runs of seeds 0-2 gave NRMSE 0.070-0.088, and this test's seed
+    0.117 (LIF), 0.085 (SpikingRectifiedLinear) and 0.122 (RegularSpiking);
+    the published Loihi emulator result is 0.145-0.151. The bound leaves
+    about 1.6 times the worst of them for other seeds and versions.
+    """
+    if Simulator.backend != "nengo_loihi":
+        pytest.skip("the Loihi layout models NengoLoihi's decoded connections")
+    kwargs = dict(
+        order=3,
+        theta=0.1,
+        n_neurons=128,
+        synapse=0.02,
+        neuron_type=neuron_type,
+        scaling=nengo.processes.WhiteSignal(60, high=3, rms=0.3),
+        target=LOIHI_PATH,
+    )
+    with nengo.Network(seed=seed) as net:
+        stim = nengo.Node(nengo.processes.WhiteSignal(4.0, high=3, rms=0.3, seed=seed))
+        network = LegendreMemoryNetwork(**kwargs)
+        nengo.Connection(stim, network.input, synapse=None)
+        p_net = nengo.Probe(network.output)
+        p_stim = nengo.Probe(stim)
+    with Simulator(net, dt=DT, model=loihi_model(LOIHI_PATH, DT)) as sim:
+        sim.run(4.0)
+    lag = int(round(0.1 / DT)) + network.delay
+    decoded = (sim.data[p_net] @ legendre_readout(3, 1.0)[0])[lag:]
+    target = sim.data[p_stim][: len(decoded), 0]
+    skip = 1000
+    nrmse = np.sqrt(
+        np.mean((decoded[skip:] - target[skip:]) ** 2) / np.mean(target[skip:] ** 2)
+    )
+    assert nrmse < 0.2
+
+
+def test_loihi_layout():
+    """One recurrent ensemble per input dimension, scales within the decode range."""
+    signal = nengo.processes.WhiteSignal(60, high=3, rms=0.3)
+    with nengo.Network():
+        plain = LegendreMemoryNetwork(3, 0.1, 16, synapse=0.02, scaling=signal)
+        net = LegendreMemoryNetwork(
+            3, 0.1, 16, size_in=2, synapse=0.02, scaling=signal, target=LOIHI_PATH
+        )
+    assert [(e.n_neurons, e.dimensions) for e in net.all_ensembles] == [(48, 3)] * 2
+    recurrent = [c for c in net.all_connections if c.pre_obj is c.post_obj]
+    assert len(recurrent) == 2
+    # only the coefficients whose decode-neuron values would leave [-1, 1] grow
+    assert np.all(net.boost >= 1) and net.boost[0] == 1 and net.boost[-1] > 1
+    assert np.allclose(net.scale, plain.scale * net.boost)
+    # the lowpass, decode filter and the host -> chip -> host steps
+    assert net.delay == 1 + 1 + LOIHI_PATH.io_delay
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"target": "chip"},
+        {"target": "loihi", "mapping": "continuous"},
+        {"target": "loihi", "synapse": nengo.Alpha(0.01)},
+    ],
+)
+def test_bad_loihi_targets_are_refused(kwargs):
+    with pytest.raises(ValidationError) as excinfo:
+        with nengo.Network():
+            LegendreMemoryNetwork(3, 0.1, 10, **kwargs)
+    assert excinfo.value.attr == "target"

@@ -11,6 +11,7 @@ import pytest
 from nengo.exceptions import ValidationError
 
 from nengo_lmu import discretize, lmu_system
+from nengo_lmu.loihi import LoihiPath
 from nengo_lmu.synapse_mapping import (
     discrete_transfer_function,
     map_continuous_lowpass,
@@ -181,3 +182,48 @@ def test_transfer_function_includes_the_synapse_delay():
     num, den = discrete_transfer_function(nengo.Lowpass(0.01), DT)
     a = np.exp(-DT / 0.01)
     assert np.allclose(num, [1 - a]) and np.allclose(den, [1, -a])
+
+
+def test_loihi_paths_are_nengos_discrete_lowpasses():
+    """NengoLoihi filters with (1 - a) / (z - a) per lowpass, as nengo does."""
+    path = LoihiPath(decode_tau=0.02)
+    rec = path.recurrent_synapse(0.05, DT)
+    b1, c1 = discrete_transfer_function(nengo.Lowpass(0.05), DT)
+    b2, c2 = discrete_transfer_function(nengo.Lowpass(0.02), DT)
+    assert np.allclose(rec.num, np.polymul(b1, b2))
+    assert np.allclose(rec.den, np.polymul(c1, c2))
+    assert np.allclose(path.input_synapse(DT).den, c2)
+    delayed = LoihiPath(decode_delay=2).recurrent_synapse(0.05, DT)
+    assert len(delayed.den) == 5
+
+
+@pytest.mark.parametrize("decode_delay", [0, 1])
+def test_loihi_path_mapping_is_exact(system, decode_delay):
+    """The memory mapped onto the emulator's recurrent path (h_tau h_dec z^-k)
+    with input through h_dec after a host prefilter, as LegendreMemoryNetwork
+    does for a Loihi target."""
+    Ad, Bd = system
+    path = LoihiPath(decode_tau=0.02, decode_delay=decode_delay)
+    synapse, input_synapse = path.recurrent_synapse(0.02, DT), path.input_synapse(DT)
+    u = white_noise()
+    mapping = map_discrete_synapse(Ad, Bd, synapse, DT, input_synapse=input_synapse)
+    q = len(Ad)
+    inputs = [
+        (np.eye(q)[:, [i]], input_synapse, node_filter(f))
+        for i, f in enumerate(mapping.input_filters)
+    ]
+    states = run_loop(u, mapping.recurrent, synapse, inputs)
+    assert mapping.lag == 1 + decode_delay
+    assert_tracks(states, target_states(u, Ad, Bd), delay=1 + mapping.lag)
+
+
+def test_loihi_path_validates():
+    for kwargs, attr in [
+        ({"decode_tau": 0}, "decode_tau"),
+        ({"decode_gain": -1}, "decode_gain"),
+        ({"decode_delay": 0.5}, "decode_delay"),
+        ({"io_delay": -1}, "io_delay"),
+    ]:
+        with pytest.raises(ValidationError) as excinfo:
+            LoihiPath(**kwargs)
+        assert excinfo.value.attr == attr

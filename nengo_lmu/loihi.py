@@ -1,0 +1,130 @@
+"""The signal paths of NengoLoihi's emulator, for synapse-aware mappings.
+
+NengoLoihi (``nengo_loihi.Simulator(net, target="sim")``) does not run a
+decoded ensemble-to-ensemble connection as nengo does. Reading its builder
+(``builder/connection.py``, ``decode_neurons.py``) and its emulator step
+(``emulator/interface.py``), and measuring small networks, gives:
+
+- a decoded recurrent connection ``ens -> ens`` with ``synapse=Lowpass(tau)``
+  filters the presynaptic spikes with ``tau`` *in the decode neurons*, whose
+  spikes the ensemble filters again with the model's ``decode_tau`` (5 ms by
+  default). Each filter is the zero-order-hold lowpass
+  :math:`(1 - a) / (z - a)` that nengo uses (one step of delay each), so the
+  loop's synapse is :math:`h_\\tau(z) h_{dec}(z)`, times the decode neurons'
+  gain (``Preset10DecodeNeurons.scale_factor``, 1.02: a loop of gain 0.8
+  settles at 0.1 / (1 - 0.816) on the emulator);
+- input from a host Node reaches the ensemble through on/off neurons on the
+  host and the same ``decode_tau`` filter: :math:`h_{dec}(z)`;
+- a host Node that reads a decoded chip ensemble receives its value 2 steps
+  after the state it was decoded from (host -> chip -> host adds 2 steps
+  beyond :math:`h_{dec}`);
+- decode neurons represent values in about [-1, 1] of the post ensemble's
+  radius, and all the values of one connection share one block of 8-bit
+  weights.
+
+`LoihiPath` collects these facts; `LegendreMemoryNetwork` takes it as
+``target`` and maps the memory onto exactly these paths. Only `simulator`
+imports ``nengo_loihi`` (lazily): this module imports without it.
+"""
+
+import numpy as np
+from nengo.exceptions import BuildError, ValidationError
+from nengo.synapses import LinearFilter
+
+# the gain of NengoLoihi's default decode neurons (Preset10DecodeNeurons)
+DECODE_GAIN = 1.02
+
+
+def _lowpass(tau, dt):
+    a = np.exp(-dt / tau)
+    return np.array([1 - a]), np.array([1.0, -a])
+
+
+class LoihiPath:
+    """The transfer functions of NengoLoihi's decoded connections.
+
+    Parameters
+    ----------
+    decode_tau : float
+        The model's ``decode_tau`` (NengoLoihi's default is 0.005 s). Longer
+        filters average more of the decode neurons' spike noise: on Task A
+        of benchmarks/delay.py, 0.02 s gives a much lower error than the
+        default. Build the simulator with `simulator` (or a
+        ``nengo_loihi.builder.Model`` whose ``decode_tau`` is this value).
+    decode_gain : float
+        Gain of the decode neurons (`DECODE_GAIN` for NengoLoihi's default).
+    decode_delay : int
+        Steps of pure delay in the decode neurons beyond the two filters
+        (0 measured on the emulator: a 1 or 2 step model fits worse).
+    io_delay : int
+        Steps by which a host Node's view of a chip ensemble trails the
+        ensemble, for input sent from the host in the same step (2).
+    """
+
+    def __init__(self, decode_tau=0.005, decode_gain=DECODE_GAIN, decode_delay=0, io_delay=2):
+        if not decode_tau > 0:
+            raise ValidationError(f"must be > 0, got {decode_tau!r}", attr="decode_tau")
+        if not decode_gain > 0:
+            raise ValidationError(f"must be > 0, got {decode_gain!r}", attr="decode_gain")
+        for name, value in (("decode_delay", decode_delay), ("io_delay", io_delay)):
+            if int(value) != value or value < 0:
+                raise ValidationError(f"must be an integer >= 0, got {value!r}", attr=name)
+        self.decode_tau = float(decode_tau)
+        self.decode_gain = float(decode_gain)
+        self.decode_delay = int(decode_delay)
+        self.io_delay = int(io_delay)
+
+    def __repr__(self):
+        return (
+            f"LoihiPath(decode_tau={self.decode_tau}, decode_gain={self.decode_gain}, "
+            f"decode_delay={self.decode_delay}, io_delay={self.io_delay})"
+        )
+
+    def recurrent_synapse(self, tau, dt):
+        """:math:`h_\\tau(z) h_{dec}(z) z^{-k}`: a decoded recurrent connection's path."""
+        b1, c1 = _lowpass(tau, dt)
+        b2, c2 = _lowpass(self.decode_tau, dt)
+        den = np.concatenate([np.polymul(c1, c2), np.zeros(self.decode_delay)])
+        return LinearFilter(np.polymul(b1, b2), den, analog=False)
+
+    def input_synapse(self, dt):
+        """:math:`h_{dec}(z)`: the path from a host Node into a chip ensemble."""
+        return LinearFilter(*_lowpass(self.decode_tau, dt), analog=False)
+
+
+def model(path=None, dt=0.001, label=None):
+    """A ``nengo_loihi.builder.Model`` whose ``decode_tau`` is ``path.decode_tau``.
+
+    Pass it as ``nengo_loihi.Simulator(net, dt=dt, model=model(path, dt))``.
+    """
+    from nengo_loihi.builder import Model  # pylint: disable=import-outside-toplevel
+
+    path = LoihiPath() if path is None else path
+    built = Model(dt=dt, label=label)
+    built.decode_tau = path.decode_tau
+    return built
+
+
+def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
+    """A ``nengo_loihi.Simulator`` whose model matches ``path``.
+
+    Sets the model's ``decode_tau`` to ``path.decode_tau`` and turns
+    NengoLoihi's "Could not find appropriate weight exponent" into an error
+    that says what to change.
+    """
+    import nengo_loihi  # pylint: disable=import-outside-toplevel
+
+    built = model(path, dt, label=f"{network}, dt={dt:f}")
+    try:
+        return nengo_loihi.Simulator(network, dt=dt, model=built, target=target, **kwargs)
+    except BuildError as error:
+        if "weight exponent" not in str(error):
+            raise
+        raise BuildError(
+            f"{error}. A block's largest weight is too small against its neurons' "
+            "biases and thresholds for Loihi's 8-bit weights. With "
+            "LegendreMemoryNetwork(target=LoihiPath(...)) the recurrent weights sit in "
+            "one block per input dimension; if this still fails, use a shorter "
+            "`synapse` (the weights per spike shrink as the filter lengthens), fewer "
+            "`n_neurons` (larger decoders), or a smaller `scaling` margin"
+        ) from error
