@@ -22,12 +22,7 @@ def _psmnist(args):
     from nengo_lmu.psmnist import FULL, QUICK, Pipeline
 
     settings = FULL if args.full else QUICK
-    overrides = {
-        name: value
-        for name, value in (("epochs", args.epochs), ("seed", args.seed))
-        if value is not None
-    }
-    settings = dataclasses.replace(settings, **overrides)
+    settings = dataclasses.replace(settings, **_overrides(settings, args.set))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -50,6 +45,23 @@ def _psmnist(args):
     }
     (out / "psmnist.json").write_text(json.dumps(results, indent=2))
     print(f"saved {params}, {figure} and {out / 'psmnist.json'}")
+
+
+def _overrides(settings, assignments):
+    """``["units=16", ...]`` as typed `Settings` fields."""
+    fields = {f.name: f for f in dataclasses.fields(settings)}
+    overrides = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if name not in fields or not value:
+            raise SystemExit(
+                f"--set {assignment!r}: expected NAME=VALUE with NAME one of "
+                f"{sorted(fields)}"
+            )
+        default = getattr(settings, name)
+        kind = type(default) if default is not None else int
+        overrides[name] = None if value == "None" else kind(value)
+    return overrides
 
 
 def _reproduce_paper(args):
@@ -79,8 +91,13 @@ def main(argv=None):
     ps.add_argument("--full", action="store_true", help="the full run (hours)")
     ps.add_argument("--data", help="MNIST directory (default: $NENGO_LMU_DATA)")
     ps.add_argument("--out", default="psmnist-output", help="output directory")
-    ps.add_argument("--epochs", type=int, help="override the number of epochs")
-    ps.add_argument("--seed", type=int, help="override the seed")
+    ps.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting (units, order, epochs, n_train, seed, ...)",
+    )
     ps.add_argument("--quiet", action="store_true", help="no progress output")
     ps.set_defaults(run=_psmnist)
 

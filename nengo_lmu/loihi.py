@@ -61,14 +61,20 @@ class LoihiPath:
         ensemble, for input sent from the host in the same step (2).
     """
 
-    def __init__(self, decode_tau=0.005, decode_gain=DECODE_GAIN, decode_delay=0, io_delay=2):
+    def __init__(
+        self, decode_tau=0.005, decode_gain=DECODE_GAIN, decode_delay=0, io_delay=2
+    ):
         if not decode_tau > 0:
             raise ValidationError(f"must be > 0, got {decode_tau!r}", attr="decode_tau")
         if not decode_gain > 0:
-            raise ValidationError(f"must be > 0, got {decode_gain!r}", attr="decode_gain")
+            raise ValidationError(
+                f"must be > 0, got {decode_gain!r}", attr="decode_gain"
+            )
         for name, value in (("decode_delay", decode_delay), ("io_delay", io_delay)):
             if int(value) != value or value < 0:
-                raise ValidationError(f"must be an integer >= 0, got {value!r}", attr=name)
+                raise ValidationError(
+                    f"must be an integer >= 0, got {value!r}", attr=name
+                )
         self.decode_tau = float(decode_tau)
         self.decode_gain = float(decode_gain)
         self.decode_delay = int(decode_delay)
@@ -116,7 +122,9 @@ def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
 
     built = model(path, dt, label=f"{network}, dt={dt:f}")
     try:
-        return nengo_loihi.Simulator(network, dt=dt, model=built, target=target, **kwargs)
+        return nengo_loihi.Simulator(
+            network, dt=dt, model=built, target=target, **kwargs
+        )
     except BuildError as error:
         if "weight exponent" not in str(error):
             raise

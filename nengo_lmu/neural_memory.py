@@ -176,7 +176,9 @@ def decode_boost(Ad, Bd, mapped, tau, dt, scale, scaling, input_range, theta):
         u = scaling.run_steps(
             int(round(60.0 / dt)), d=1, dt=dt, rng=np.random.RandomState(0)
         )[:, 0]
-        peaks = np.abs(scipy.signal.fftconvolve(u[:, None], responses, axes=0)[: len(u)])
+        peaks = np.abs(
+            scipy.signal.fftconvolve(u[:, None], responses, axes=0)[: len(u)]
+        )
         peaks = peaks.max(axis=0)
     else:
         peaks = input_range * np.abs(responses).sum(axis=0)
@@ -406,7 +408,15 @@ class LegendreMemoryNetwork(nengo.Network):
         in_synapse = path.input_synapse(dt)
         mapped = map_discrete_synapse(Ad, Bd, rec_synapse, dt, input_synapse=in_synapse)
         self.boost = decode_boost(
-            Ad, Bd, mapped, self.synapse.tau, dt, self.scale, scaling, self.input_range, self.theta
+            Ad,
+            Bd,
+            mapped,
+            self.synapse.tau,
+            dt,
+            self.scale,
+            scaling,
+            self.input_range,
+            self.theta,
         )
         self.scale = self.scale * self.boost
         recurrent = mapped.recurrent * self.scale[None, :] / self.scale[:, None]
@@ -440,7 +450,9 @@ class LegendreMemoryNetwork(nengo.Network):
                     nengo.Connection(
                         self.input[j],
                         self.output[j * order + i],
-                        synapse=_delayed(_cascade(input_filter, in_synapse), path.io_delay),
+                        synapse=_delayed(
+                            _cascade(input_filter, in_synapse), path.io_delay
+                        ),
                     )
                 nengo.Connection(filtered, ens, synapse=None)
                 nengo.Connection(

@@ -19,10 +19,11 @@ from nengo_lmu.keras_io import PAPER_MODEL_SHA256, load_lmu_paper_model
 PAPER_MODEL_FILE = Path("lmu-paper") / "psMNIST-standard.hdf5"
 
 
-def paper_model_path(path=None):
-    """``path``, else ``$NENGO_LMU_DATA/lmu-paper/psMNIST-standard.hdf5``."""
+def paper_model_path(path=None, data=None):
+    """``path``, else ``lmu-paper/psMNIST-standard.hdf5`` in the data
+    directory ``data`` or ``$NENGO_LMU_DATA``."""
     if path is None:
-        root = os.environ.get(ENV_VAR)
+        root = data if data is not None else os.environ.get(ENV_VAR)
         if root is None:
             raise ValidationError(
                 f"no model file given and {ENV_VAR} is not set; pass the path of "
@@ -33,7 +34,9 @@ def paper_model_path(path=None):
     return Path(path)
 
 
-def paper_network(path=None, dt=0.001, spiking=False, rate_scale=1000.0, synapse=None):
+def paper_network(
+    path=None, dt=0.001, spiking=False, rate_scale=1000.0, synapse=None, data=None
+):
     """The paper's model with an input node and an output probe.
 
     The spiking version has signed regularly spiking tanh neurons
@@ -43,7 +46,7 @@ def paper_network(path=None, dt=0.001, spiking=False, rate_scale=1000.0, synapse
     """
     with nengo.Network(seed=0) as net:
         net.model = load_lmu_paper_model(
-            paper_model_path(path), dt=dt, expected_sha256=PAPER_MODEL_SHA256
+            paper_model_path(path, data), dt=dt, expected_sha256=PAPER_MODEL_SHA256
         )
         net.inp = nengo.Node(np.zeros(1))
         nengo.Connection(net.inp, net.model.input, synapse=None)
@@ -87,7 +90,7 @@ def evaluate_paper_model(
     result = {}
     runs = [("rate", n_test, False)] + ([("spiking", spiking, True)] if spiking else [])
     for name, n, is_spiking in runs:
-        net = paper_network(path, spiking=is_spiking, rate_scale=rate_scale)
+        net = paper_network(path, spiking=is_spiking, rate_scale=rate_scale, data=data)
         with net:
             nengo_dl.configure_settings(stateful=False, keep_history=False)
         minibatch = min(minibatch_size, n)

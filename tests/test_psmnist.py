@@ -1,0 +1,78 @@
+"""The psMNIST pipeline and the nengo-lmu command, at toy sizes."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from nengo_lmu.cli import main
+from nengo_lmu.psmnist import QUICK, Pipeline
+
+from data import DATA, needs_data
+
+pytest.importorskip("nengo_dl")
+
+TINY = dataclasses.replace(
+    QUICK,
+    units=32,
+    order=32,
+    epochs=2,
+    learning_rate=0.01,
+    n_train=2000,
+    n_test_temporal=20,
+    n_test_spiking=20,
+    n_test_neural_memory=0,
+    minibatch_size=20,
+    steps_per_pixel=1,
+)
+
+
+@needs_data
+def test_temporal_network_reproduces_the_parallel_model():
+    """Trained on the parallel path, run over 784 steps: the same scores.
+
+    Tolerance 1e-3 on logits of size ~1: float32 arithmetic over 784 memory
+    updates, and the normalisation folded into the weights.
+    """
+    pipeline = Pipeline(TINY, data=DATA, verbose=False)
+    weights = pipeline.train()
+    accuracy, n, scores = pipeline.evaluate(weights, 20, scores=True)
+    parallel = pipeline.parallel_scores[:n]
+    assert np.max(np.abs(parallel)) > 0.2
+    assert np.allclose(scores, parallel, atol=1e-3), np.abs(scores - parallel).max()
+    # two epochs on 2000 images teach this toy model something (measured 0.52;
+    # chance is 0.1)
+    assert pipeline.results["parallel path (rate)"]["accuracy"] > 0.3
+
+
+@needs_data
+def test_psmnist_command(tmp_path, capsys):
+    fields = ("units", "order", "epochs", "n_train", "learning_rate")
+    settings = [f"{f}={getattr(TINY, f)}" for f in fields]
+    settings += ["n_test_temporal=20", "n_test_spiking=20", "n_test_neural_memory=0"]
+    args = ["psmnist", "--data", str(DATA), "--out", str(tmp_path), "--quiet"]
+    main(
+        args
+        + [a for s in settings for a in ("--set", s)]
+        + ["--set", "minibatch_size=20"]
+    )
+    out = capsys.readouterr().out
+    assert "temporal, spiking hidden" in out
+    results = json.loads((tmp_path / "psmnist.json").read_text())
+    assert results["settings"]["units"] == 32
+    assert (tmp_path / "psmnist.png").stat().st_size > 10000
+    from nengo_lmu import LMUClassifier
+
+    model = LMUClassifier.load(tmp_path / "psmnist.npz", add_to_container=False)
+    assert model.cell.units == 32
+    with pytest.raises(SystemExit, match="expected NAME=VALUE"):
+        main(["psmnist", "--set", "nonsense=3"])
+
+
+@needs_data
+def test_reproduce_paper_command(capsys):
+    main(["reproduce-paper", "--data", str(DATA), "--n-test", "100", "--quiet"])
+    out = capsys.readouterr().out
+    correct = int(out.split("rate correct")[1].split()[0])
+    assert correct >= 95  # the model gets 97.15% over the whole test set
