@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# MNIST and the LMU paper's model (never committed): NENGO_LMU_DATA, or the
+# shared data folder beside the checkout
+DATA ?= $(or $(NENGO_LMU_DATA),../shared/data)
+
 # quiet TensorFlow's start-up logging
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
@@ -26,17 +30,22 @@ test: $(STAMP)
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py tests/test_neural_memory.py tests/test_cell.py --simulator nengo_dl
 	$(BIN)/python -m pytest tests/test_conversion.py -k converted --simulator nengo_dl
-	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py --simulator nengo_loihi
-	# the cell's hidden state on chip (its exact memory on the host); tanh has no
-	# spiking form on Loihi, and the neural memory's Loihi mapping is issue 3's
+	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py tests/test_neural_memory.py --simulator nengo_loihi
+	# the cell's hidden state on chip (its exact memory on the host); tanh has
+	# no spiking form on Loihi
 	$(BIN)/python -m pytest tests/test_conversion.py -k "converted_cell_tracks and relu" --simulator nengo_loihi
 
+# the psMNIST pipeline, quick settings (minutes): train on the parallel path,
+# convert to spiking, evaluate; MNIST from $(DATA)
 demo: $(STAMP)
-	$(BIN)/python examples/delay_line.py
+	$(BIN)/nengo-lmu psmnist --data $(DATA) --out psmnist-output
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/memory_speed.py
 	$(BIN)/python benchmarks/large_order_speed.py
+	$(BIN)/python benchmarks/delay.py --simulators nengo nengo_dl nengo_loihi
+	$(BIN)/python benchmarks/training_speed.py
+	$(BIN)/python benchmarks/psmnist.py --data $(DATA)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

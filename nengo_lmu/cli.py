@@ -6,6 +6,8 @@
     and a figure (quick settings by default, ``--full`` for the full run).
 ``nengo-lmu reproduce-paper``
     Evaluate the LMU paper's pretrained psMNIST model inside Nengo.
+``nengo-lmu download-mnist DIRECTORY``
+    Download MNIST from the usual mirrors (checksums checked).
 
 MNIST is read from ``--data`` or ``$NENGO_LMU_DATA``.
 """
@@ -79,6 +81,12 @@ def _reproduce_paper(args):
         print(f"{name:<32} {value}")
 
 
+def _download(args):
+    from nengo_lmu.datasets import download_mnist
+
+    print(f"MNIST in {download_mnist(args.directory)}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="nengo-lmu", description="Legendre Memory Units in Nengo."
@@ -118,6 +126,10 @@ def main(argv=None):
     )
     rp.add_argument("--quiet", action="store_true", help="no progress output")
     rp.set_defaults(run=_reproduce_paper)
+
+    dl = commands.add_parser("download-mnist", help="download MNIST")
+    dl.add_argument("directory", help="where to put the four files")
+    dl.set_defaults(run=_download)
 
     args = parser.parse_args(argv)
     args.run(args)

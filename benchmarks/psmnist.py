@@ -1,0 +1,166 @@
+"""psMNIST: every number of the end-to-end pipeline, in one run.
+
+1. The LMU paper's pretrained model inside Nengo (NengoDL, rate neurons) on
+   the test set, and its spiking conversion (signed spiking tanh neurons).
+2. A model trained with nengo-lmu on the parallel path, then evaluated as a
+   temporal network with rate neurons, spiking hidden neurons, and spiking
+   hidden neurons plus a spiking memory.
+
+Prints a table and writes JSON and Markdown (``docs/benchmarks/psmnist.*``),
+and the trained parameters and figure beside the JSON. Not a test: nothing is
+asserted; the goals are printed beside the results.
+
+    python benchmarks/psmnist.py --data ../shared/data          # everything
+    python benchmarks/psmnist.py --quick --parts pipeline       # minutes
+"""
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+GOALS = {
+    "paper, rate": "9713 to 9717 of 10,000 (published 97.15%)",
+    "parallel path (rate)": ">= 98.5%",
+    "temporal, rate": "equals the parallel model (same weights)",
+    "temporal, spiking hidden": ">= 98.0%",
+    "temporal, spiking hidden and memory": "reported; goal 96%",
+}
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import tensorflow as tf
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "gpu": bool(tf.config.list_physical_devices("GPU")),
+    }
+
+
+def run_paper(args):
+    from nengo_lmu.paper import evaluate_paper_model
+
+    start = time.perf_counter()
+    result = evaluate_paper_model(
+        data=args.data, n_test=args.paper_test, spiking=args.paper_spiking
+    )
+    rows = {}
+    for name in ("rate", "spiking"):
+        if f"{name} correct" in result:
+            correct, n = result[f"{name} correct"].split(" of ")
+            rows[f"paper, {name}"] = {
+                "accuracy": int(correct) / int(n),
+                "images": int(n),
+                "correct": int(correct),
+                "seconds": result[f"{name} seconds"],
+            }
+    return rows, time.perf_counter() - start
+
+
+def run_pipeline(args, out):
+    from nengo_lmu.psmnist import FULL, QUICK, Pipeline
+
+    settings = QUICK if args.quick else FULL
+    pipeline = Pipeline(settings, data=args.data)
+    pipeline.run()
+    pipeline.save(args.params)
+    pipeline.figure(out / "psmnist.png")
+    return pipeline, dataclasses.asdict(settings)
+
+
+def markdown(record):
+    lines = [
+        "# psMNIST",
+        "",
+        f"Command: `{record['command']}`  ",
+        f"Machine: {record['machine']['cpu']}, {record['machine']['cores']} cores, "
+        f"TensorFlow {record['machine']['tensorflow']}, GPU: "
+        f"{record['machine']['gpu']}  ",
+        f"Date: {record['date']}",
+        "",
+        "| network | accuracy | test images | goal |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, row in record["results"].items():
+        lines.append(
+            f"| {name} | {100 * row['accuracy']:.2f}% | {row['images']} | "
+            f"{GOALS.get(name, '')} |"
+        )
+    if "settings" in record:
+        s = record["settings"]
+        lines += [
+            "",
+            f"Trained model: {s['units']} ReLU units, order {s['order']}, "
+            f"{s['epochs']} epochs on the parallel path "
+            f"({s['n_train'] or 50000} training images), dt {s['dt']} s, "
+            f"{s['steps_per_pixel']} steps per pixel; spiking: rates x"
+            f"{s['rate_scale']:g}, {1000 * s['synapse']:g} ms synapse; spiking "
+            f"memory: {s['memory_neurons']} LIF neurons per coefficient.",
+            "",
+            "Timings (s): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in record["timings"].items()),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="data directory (default: $NENGO_LMU_DATA)")
+    parser.add_argument("--parts", nargs="+", default=["paper", "pipeline"])
+    parser.add_argument("--quick", action="store_true", help="quick settings")
+    parser.add_argument("--paper-test", type=int, default=10000)
+    parser.add_argument("--paper-spiking", type=int, default=1000)
+    parser.add_argument("--out", default="docs/benchmarks", help="JSON, table, figure")
+    parser.add_argument(
+        "--params",
+        default="nengo_lmu/models/psmnist.npz",
+        help="where to save the trained parameters (the package ships them)",
+    )
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    record = {
+        "command": "python benchmarks/psmnist.py "
+        + " ".join(
+            f"--{k.replace('_', '-')} {' '.join(v) if isinstance(v, list) else v}"
+            for k, v in vars(args).items()
+            if v not in (None, False)
+        ),
+        "machine": machine(),
+        "date": datetime.date.today().isoformat(),
+        "results": {},
+        "timings": {},
+    }
+    if "paper" in args.parts:
+        rows, seconds = run_paper(args)
+        record["results"].update(rows)
+        record["timings"]["paper"] = seconds
+    if "pipeline" in args.parts:
+        pipeline, settings = run_pipeline(args, out)
+        record["results"].update(pipeline.results)
+        record["timings"].update(pipeline.timings)
+        record["settings"] = settings
+    text = markdown(record)
+    print(text)
+    (out / "psmnist.json").write_text(json.dumps(record, indent=2))
+    (out / "psmnist.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
