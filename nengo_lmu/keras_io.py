@@ -1,29 +1,90 @@
-"""Weights of KerasLMU layers, in `.LMUCell`'s names and orientation.
+"""Trained Keras LMU models in Nengo: KerasLMU layers and files, and the LMU
+paper's published model.
 
 KerasLMU kernels are ``(inputs, outputs)``; Nengo transforms are ``(post,
-pre)``. KerasLMU measures ``theta`` in steps; `.LMUCell` in seconds. This
-module needs TensorFlow and keras-lmu only for the layer it is given.
+pre)``. KerasLMU measures ``theta`` in steps; `.LMUCell` in seconds. Files
+are read with json and h5py (nothing in them is executed, and only known
+structures are accepted); TensorFlow is needed only to read a live layer
+(`lmu_layer_weights`).
 """
 
 import hashlib
+import io
 import json
+import re
+import zipfile
 
 import numpy as np
 from nengo.exceptions import ValidationError
 
 # Keras activations that a Nengo rate neuron type computes exactly
 ACTIVATIONS = ("tanh", "relu")
+HIDDEN_CELLS = ("SimpleRNNCell", "Dense")
 
 
-def _activation_name(cell):
-    name = getattr(cell.activation, "__name__", str(cell.activation))
-    if name not in ACTIVATIONS:
+def _check_lmu_options(options, where):
+    """Refuse what `.LMUCell` does not compute (``where`` names the source)."""
+    problems = []
+    if options["hidden_cell"] not in HIDDEN_CELLS:
+        problems.append(
+            f"hidden cell {options['hidden_cell']!r} (supported: {HIDDEN_CELLS})"
+        )
+    if options["activation"] not in ACTIVATIONS:
+        problems.append(
+            f"hidden activation {options['activation']!r} (supported: {ACTIVATIONS})"
+        )
+    if options["trainable_theta"]:
+        problems.append("trainable_theta=True")
+    if not options["has_kernel"]:
+        problems.append("no input kernel (kernel_initializer=None)")
+    if problems:
         raise ValidationError(
-            f"the hidden cell's activation is {name!r}; only {ACTIVATIONS} map onto "
-            "Nengo neuron types (Tanh, RectifiedLinear)",
+            f"{where}: unsupported KerasLMU layer: " + "; ".join(problems),
             attr="layer",
         )
-    return name
+
+
+def _cell_weights(options, arrays):
+    """`.LMUCell` options and weights from KerasLMU's arrays.
+
+    ``arrays`` has ``kernel`` (input [+ hidden] -> memory), optionally
+    ``bias`` and ``recurrent_kernel`` (memory -> memory), and
+    ``hidden_kernel``, optionally ``hidden_recurrent_kernel`` and
+    ``hidden_bias``, all in Keras' ``(inputs, outputs)`` orientation.
+    """
+    order, memory_d, units = options["order"], options["memory_d"], options["units"]
+    hidden_to_hidden = options["hidden_cell"] == "SimpleRNNCell"
+    kernel = arrays["kernel"].T  # (memory_d, input_d [+ units])
+    input_d = kernel.shape[1] - (units if options["hidden_to_memory"] else 0)
+    weights = {"input_encoders": kernel[:, :input_d]}
+    if options["hidden_to_memory"]:
+        weights["hidden_encoders"] = kernel[:, input_d:]
+    if options["memory_to_memory"]:
+        weights["memory_encoders"] = arrays["recurrent_kernel"].T
+    if options["use_bias"]:
+        weights["memory_bias"] = arrays["bias"]
+    hidden_kernel = arrays["hidden_kernel"].T  # (units, memory_d * order [+ input_d])
+    weights["memory_kernel"] = hidden_kernel[:, : memory_d * order]
+    if options["input_to_hidden"]:
+        weights["input_kernel"] = hidden_kernel[:, memory_d * order :]
+    if hidden_to_hidden:
+        weights["hidden_kernel"] = arrays["hidden_recurrent_kernel"].T
+    weights["hidden_bias"] = arrays.get("hidden_bias", np.zeros(units))
+    cell_options = {
+        "units": units,
+        "order": order,
+        "theta_steps": float(options["theta"]),
+        "input_d": input_d,
+        "memory_d": memory_d,
+        "hidden_to_memory": options["hidden_to_memory"],
+        "memory_to_memory": options["memory_to_memory"],
+        "input_to_hidden": options["input_to_hidden"],
+        "hidden_to_hidden": hidden_to_hidden,
+        "use_bias": options["use_bias"],
+        "discretizer": options["discretizer"],
+        "activation": options["activation"],
+    }
+    return cell_options, weights
 
 
 def lmu_layer_weights(layer):
@@ -45,73 +106,41 @@ def lmu_layer_weights(layer):
     weights : dict
         The arrays, named as in `.LMUCell.weight_shapes`.
     """
-    import tensorflow as tf
-
     if not getattr(layer, "built", False) or not hasattr(layer, "layer"):
         raise ValidationError("must be a built keras_lmu.LMU layer", attr="layer")
     hidden = layer.hidden_cell
-    if isinstance(hidden, tf.keras.layers.SimpleRNNCell):
-        hidden_to_hidden = True
-    elif isinstance(hidden, tf.keras.layers.Dense):
-        hidden_to_hidden = False
-    else:
-        raise ValidationError(
-            f"the hidden cell is {type(hidden).__name__}; only SimpleRNNCell and "
-            "Dense are supported",
-            attr="layer",
-        )
-    if layer.trainable_theta:
-        raise ValidationError(
-            "layers with trainable_theta=True are not supported", attr="layer"
-        )
     # the memory part: a recurrent LMUCell, or LMUFeedforward
     memory = getattr(layer.layer, "cell", layer.layer)
-    if memory.kernel is None:
-        raise ValidationError(
-            "layers without an input kernel (kernel_initializer=None) are not "
-            "supported",
-            attr="layer",
-        )
-    activation = _activation_name(hidden)
+    options = {
+        "order": layer.order,
+        "memory_d": layer.memory_d,
+        "theta": layer.theta,
+        "units": getattr(hidden, "units", None),
+        "hidden_cell": type(hidden).__name__,
+        "activation": getattr(hidden.activation, "__name__", str(hidden.activation)),
+        "trainable_theta": layer.trainable_theta,
+        "has_kernel": memory.kernel is not None,
+        "hidden_to_memory": layer.hidden_to_memory,
+        "memory_to_memory": layer.memory_to_memory,
+        "input_to_hidden": layer.input_to_hidden,
+        "use_bias": layer.use_bias,
+        "discretizer": layer.discretizer,
+    }
+    _check_lmu_options(options, type(layer).__name__)
 
     def value(variable):
         return np.array(variable.numpy(), dtype=np.float64)
 
-    order, memory_d = layer.order, layer.memory_d
-    units = hidden.units
-    kernel = value(memory.kernel).T  # (memory_d, input_d [+ units])
-    input_d = kernel.shape[1] - (units if layer.hidden_to_memory else 0)
-    weights = {"input_encoders": kernel[:, :input_d]}
-    if layer.hidden_to_memory:
-        weights["hidden_encoders"] = kernel[:, input_d:]
-    if layer.memory_to_memory:
-        weights["memory_encoders"] = value(memory.recurrent_kernel).T
+    arrays = {"kernel": value(memory.kernel), "hidden_kernel": value(hidden.kernel)}
     if layer.use_bias:
-        weights["memory_bias"] = value(memory.bias)
-    hidden_kernel = value(hidden.kernel).T  # (units, memory_d * order [+ input_d])
-    weights["memory_kernel"] = hidden_kernel[:, : memory_d * order]
-    if layer.input_to_hidden:
-        weights["input_kernel"] = hidden_kernel[:, memory_d * order :]
-    if hidden_to_hidden:
-        weights["hidden_kernel"] = value(hidden.recurrent_kernel).T
-    weights["hidden_bias"] = (
-        value(hidden.bias) if hidden.use_bias else np.zeros(units, dtype=np.float64)
-    )
-    options = {
-        "units": units,
-        "order": order,
-        "theta_steps": float(layer.theta),
-        "input_d": input_d,
-        "memory_d": memory_d,
-        "hidden_to_memory": layer.hidden_to_memory,
-        "memory_to_memory": layer.memory_to_memory,
-        "input_to_hidden": layer.input_to_hidden,
-        "hidden_to_hidden": hidden_to_hidden,
-        "use_bias": layer.use_bias,
-        "discretizer": layer.discretizer,
-        "activation": activation,
-    }
-    return options, weights
+        arrays["bias"] = value(memory.bias)
+    if layer.memory_to_memory:
+        arrays["recurrent_kernel"] = value(memory.recurrent_kernel)
+    if options["hidden_cell"] == "SimpleRNNCell":
+        arrays["hidden_recurrent_kernel"] = value(hidden.recurrent_kernel)
+    if hidden.use_bias:
+        arrays["hidden_bias"] = value(hidden.bias)
+    return _cell_weights(options, arrays)
 
 
 # The pretrained psMNIST model of the LMU paper (Voelker, Kajic and Eliasmith,
@@ -317,5 +346,224 @@ def load_lmu_paper_model(
         hidden_to_hidden=True,
         dt=dt,
         weights=weights,
+        **kwargs,
+    )
+
+
+def _lmu_options_from_config(config, where):
+    hidden = config.get("hidden_cell") or {}
+    hidden_config = hidden.get("config", {})
+    options = {
+        "order": config["order"],
+        "memory_d": config["memory_d"],
+        "theta": config["theta"],
+        "units": hidden_config.get("units"),
+        "hidden_cell": hidden.get("class_name"),
+        "hidden_name": hidden_config.get("name"),
+        "hidden_use_bias": hidden_config.get("use_bias", True),
+        "activation": hidden_config.get("activation"),
+        "trainable_theta": config.get("trainable_theta", False),
+        "has_kernel": config.get("kernel_initializer") is not None,
+        "hidden_to_memory": config.get("hidden_to_memory", False),
+        "memory_to_memory": config.get("memory_to_memory", False),
+        "input_to_hidden": config.get("input_to_hidden", False),
+        "use_bias": config.get("use_bias", False),
+        "discretizer": config.get("discretizer", "zoh"),
+    }
+    _check_lmu_options(options, where)
+    return options
+
+
+def _lmu_arrays_h5(layer_weights, options):
+    """KerasLMU's named arrays from a Keras 2 HDF5 layer group's weights."""
+    arrays = {}
+    for name, value in layer_weights.items():
+        parts = name.split(":")[0].split("/")
+        key = parts[-1]
+        if options["hidden_name"] in parts[:-1]:
+            key = "hidden_" + key
+        arrays[key] = value
+    return arrays
+
+
+def _lmu_arrays_v3(weights, layer, options):
+    """KerasLMU's named arrays from a Keras v3 (zip) weights file.
+
+    Variables are stored by creation order: the hidden cell's kernel,
+    recurrent kernel (``SimpleRNNCell``) and bias; the memory's kernel, bias
+    (``use_bias``) and recurrent kernel (``memory_to_memory``).
+    """
+    base = f"_layer_checkpoint_dependencies/{layer}"
+
+    def variables(group):
+        if group not in weights:
+            return []
+        return [np.array(weights[group][str(i)]) for i in range(len(weights[group]))]
+
+    hidden_names = ["hidden_kernel"]
+    if options["hidden_cell"] == "SimpleRNNCell":
+        hidden_names.append("hidden_recurrent_kernel")
+    if options["hidden_use_bias"]:
+        hidden_names.append("hidden_bias")
+    memory_names = ["kernel"] + (["bias"] if options["use_bias"] else [])
+    memory_names += ["recurrent_kernel"] if options["memory_to_memory"] else []
+    hidden = variables(f"{base}/hidden_cell/vars")
+    memory = variables(f"{base}/layer/cell/vars") or variables(f"{base}/layer/vars")
+    if len(hidden) != len(hidden_names) or len(memory) != len(memory_names):
+        raise ValidationError(
+            f"layer {layer!r}: found {len(hidden)} hidden-cell and {len(memory)} "
+            f"memory variables, expected {hidden_names} and {memory_names}",
+            attr="path",
+        )
+    return dict(zip(hidden_names + memory_names, hidden + memory))
+
+
+def _v3_layer_keys(kinds):
+    """The names a Keras v3 weights file gives a model's layers: the class
+    name in snake case, numbered from the second of a class on (``dense``,
+    ``dense_1``), whatever the layers' own names."""
+    keys, counts = [], {}
+    for kind in kinds:
+        short = kind.split(">")[-1]
+        base = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", short).lower()
+        count = counts.get(base, 0)
+        keys.append(base if count == 0 else f"{base}_{count}")
+        counts[base] = count + 1
+    return keys
+
+
+def read_keras_lmu_model(path):
+    """Read a KerasLMU classifier saved by Keras (``.h5``, or ``.keras``).
+
+    Accepted: a ``Sequential`` or ``Functional`` model of an optional
+    ``InputLayer``, one KerasLMU ``LMU`` layer (``SimpleRNNCell`` or
+    ``Dense`` hidden cell, tanh or relu) and one ``Dense`` layer (linear or
+    softmax: the Nengo network outputs its scores before the softmax). Both
+    Keras 2 HDF5 files and Keras v3 zip files (``config.json`` and
+    ``model.weights.h5``) are read with json and h5py; nothing in the file is
+    executed.
+
+    Returns
+    -------
+    options : dict
+        `.LMUCell` options with ``theta_steps``, ``activation`` and
+        ``n_classes``.
+    weights : dict
+        `.LMUClassifier` weights.
+    """
+    h5py = _h5py()
+    with open(path, "rb") as f:
+        signature = f.read(8)
+    if signature.startswith(b"PK"):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if "config.json" not in names or "model.weights.h5" not in names:
+                raise ValidationError(
+                    f"{path} is a zip file without config.json and model.weights.h5 "
+                    f"(found {names}): not a Keras model",
+                    attr="path",
+                )
+            config = json.loads(archive.read("config.json"))
+            weights_file = io.BytesIO(archive.read("model.weights.h5"))
+        layout = "v3"
+    elif signature == b"\x89HDF\r\n\x1a\n":
+        with h5py.File(path, "r") as f:
+            if "model_config" not in f.attrs or "model_weights" not in f:
+                raise ValidationError(
+                    f"{path} holds weights only, not a whole Keras model (save "
+                    "the model with model.save)",
+                    attr="path",
+                )
+            config = json.loads(_text(f.attrs["model_config"]))
+            layers = _read_h5_layers(f["model_weights"])
+        layout = "h5"
+    else:
+        raise ValidationError(f"{path} is neither an HDF5 nor a zip file", attr="path")
+
+    model_class, kinds = _model_layers(config)
+    body = [k for k in kinds if k != "InputLayer"]
+    lmu_kinds = [k for k in body if k.split(">")[-1] == "LMU"]
+    if (
+        model_class not in ("Sequential", "Functional")
+        or len(body) != 2
+        or (len(lmu_kinds) != 1 or body[1] != "Dense")
+    ):
+        raise ValidationError(
+            f"{path}: expected a model of an LMU layer followed by a Dense layer, "
+            f"found {model_class} of {kinds}",
+            attr="path",
+        )
+    layer_configs = [
+        layer
+        for layer in config["config"]["layers"]
+        if layer["class_name"] != "InputLayer"
+    ]
+    lmu_config, dense_config = (layer["config"] for layer in layer_configs)
+    options = _lmu_options_from_config(lmu_config, str(path))
+    if dense_config.get("activation") not in ("linear", "softmax"):
+        raise ValidationError(
+            f"{path}: the Dense layer's activation is "
+            f"{dense_config.get('activation')!r}; expected linear or softmax",
+            attr="path",
+        )
+
+    if layout == "h5":
+        lmu_name, dense_name = lmu_config["name"], dense_config["name"]
+        arrays = _lmu_arrays_h5(layers[lmu_name], options)
+        dense = {
+            key.split("/")[-1].split(":")[0]: value
+            for key, value in layers[dense_name].items()
+        }
+    else:
+        keys = _v3_layer_keys(kinds)
+        lmu_name, dense_name = (
+            k for k, kind in zip(keys, kinds) if kind != "InputLayer"
+        )
+        with h5py.File(weights_file, "r") as weights:
+            arrays = _lmu_arrays_v3(weights, lmu_name, options)
+            dense_vars = f"_layer_checkpoint_dependencies/{dense_name}/vars"
+            dense_names = ["kernel"] + (
+                ["bias"] if dense_config.get("use_bias", True) else []
+            )
+            dense = {
+                name: np.array(weights[dense_vars][str(i)], dtype=np.float64)
+                for i, name in enumerate(dense_names)
+            }
+    arrays = {key: np.asarray(value, dtype=np.float64) for key, value in arrays.items()}
+    cell_options, weights = _cell_weights(options, arrays)
+    n_classes = dense["kernel"].shape[1]
+    weights["readout_kernel"] = dense["kernel"].T
+    weights["readout_bias"] = dense.get("bias", np.zeros(n_classes))
+    cell_options["n_classes"] = n_classes
+    return cell_options, weights
+
+
+def load_keras_lmu_model(path, dt=0.001, **kwargs):
+    """A KerasLMU classifier file (see `read_keras_lmu_model`) as an
+    `.LMUClassifier`, one input element per step of ``dt`` seconds.
+
+    ``kwargs`` go to `.LMUClassifier` (``label``, ``memory``, ...); the hidden
+    neuron type follows the Keras activation (``Tanh(tau_ref=1)`` or
+    ``RectifiedLinear()``) unless ``neuron_type`` is given.
+    """
+    import nengo
+
+    from nengo_lmu.classifier import LMUClassifier
+
+    options, weights = read_keras_lmu_model(path)
+    activation = options.pop("activation")
+    theta = options.pop("theta_steps") * dt
+    kwargs.setdefault(
+        "neuron_type",
+        nengo.Tanh(tau_ref=1.0) if activation == "tanh" else nengo.RectifiedLinear(),
+    )
+    return LMUClassifier(
+        options.pop("n_classes"),
+        options.pop("units"),
+        options.pop("order"),
+        theta,
+        dt=dt,
+        weights=weights,
+        **options,
         **kwargs,
     )

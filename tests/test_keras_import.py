@@ -82,3 +82,98 @@ def test_paper_model_structure_is_checked(tmp_path):
         )
     with pytest.raises(ValidationError, match="found Functional of"):
         read_lmu_paper_model(copy)
+
+
+keras_lmu = pytest.importorskip("keras_lmu")
+tf = pytest.importorskip("tensorflow")
+
+
+def keras_classifier(hidden, memory_d, use_bias, h2m, m2m, i2h, seed):
+    tf.keras.utils.set_random_seed(seed)
+    cell = (
+        tf.keras.layers.SimpleRNNCell(6)
+        if hidden == "rnn"
+        else tf.keras.layers.Dense(6, activation="relu")
+    )
+    inp = tf.keras.Input((30, 2))
+    lmu = keras_lmu.LMU(
+        memory_d=memory_d,
+        order=8,
+        theta=12,
+        hidden_cell=cell,
+        hidden_to_memory=h2m,
+        memory_to_memory=m2m,
+        input_to_hidden=i2h,
+        use_bias=use_bias,
+        bias_initializer="glorot_uniform",
+    )(inp)
+    out = tf.keras.layers.Dense(3, activation="softmax")(lmu)
+    return tf.keras.Model(inp, out)
+
+
+@pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
+@pytest.mark.parametrize(
+    "hidden, memory_d, use_bias, h2m, m2m, i2h",
+    [
+        ("rnn", 1, False, True, True, True),
+        ("rnn", 2, True, False, False, False),  # KerasLMU's feed-forward layer
+        ("dense", 2, True, True, False, True),
+    ],
+)
+def test_keras_lmu_files_load_and_match(
+    tmp_path, save_format, hidden, memory_d, use_bias, h2m, m2m, i2h
+):
+    """Saved KerasLMU classifiers, loaded into Nengo, give Keras' predictions.
+
+    The Nengo network outputs the scores before the softmax. Tolerance 1e-4:
+    Keras computes in float32 (its zero-order hold of this small order is
+    accurate to about 1e-7).
+    """
+    from nengo_lmu.keras_io import load_keras_lmu_model
+
+    model = keras_classifier(hidden, memory_d, use_bias, h2m, m2m, i2h, seed=1)
+    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
+    model.save(path, save_format=save_format)
+    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
+    expected = model.predict(x, verbose=0)[0]
+
+    with nengo.Network() as net:
+        classifier = load_keras_lmu_model(path)
+        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
+        nengo.Connection(stim, classifier.input, synapse=None)
+        probe = nengo.Probe(classifier.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(30)
+    scores = sim.data[probe][-1]
+    softmax = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert np.allclose(softmax, expected, atol=1e-4), np.abs(softmax - expected).max()
+    assert classifier.cell.memory_d == memory_d and classifier.cell.use_bias == use_bias
+
+
+def test_unsupported_keras_models_are_refused(tmp_path):
+    from nengo_lmu.keras_io import read_keras_lmu_model
+
+    inp = tf.keras.Input((10, 1))
+    lstm = tf.keras.layers.LSTM(4)(inp)
+    out = tf.keras.layers.Dense(2)(lstm)
+    tf.keras.Model(inp, out).save(tmp_path / "lstm.h5")
+    with pytest.raises(
+        ValidationError, match=r"found Functional of \['InputLayer', 'LSTM', 'Dense'\]"
+    ):
+        read_keras_lmu_model(tmp_path / "lstm.h5")
+
+    lmu = keras_lmu.LMU(
+        memory_d=1,
+        order=4,
+        theta=10,
+        hidden_cell=tf.keras.layers.SimpleRNNCell(3),
+        trainable_theta=True,
+    )(inp)
+    out = tf.keras.layers.Dense(2)(lmu)
+    tf.keras.Model(inp, out).save(tmp_path / "theta.h5")
+    with pytest.raises(ValidationError, match="trainable_theta=True"):
+        read_keras_lmu_model(tmp_path / "theta.h5")
+
+    (tmp_path / "junk.h5").write_bytes(b"not a model")
+    with pytest.raises(ValidationError, match="neither an HDF5 nor a zip"):
+        read_keras_lmu_model(tmp_path / "junk.h5")
