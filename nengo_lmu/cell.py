@@ -226,13 +226,8 @@ class LMUCell(nengo.Network):
                 attr="trainable_memory",
                 obj=self,
             )
-        if self.memory_type == "neurons" and "n_neurons" not in (memory_kwargs or {}):
-            raise ValidationError(
-                "memory='neurons' needs memory_kwargs with 'n_neurons' (and the "
-                "other arguments of LegendreMemoryNetwork)",
-                attr="memory_kwargs",
-                obj=self,
-            )
+        if self.memory_type == "neurons":
+            self._check_options_neurons(memory_kwargs or {})
         if self.memory_type != "neurons" and memory_kwargs:
             raise ValidationError(
                 f"memory_kwargs only apply to memory='neurons', got memory="
@@ -595,8 +590,8 @@ class LMUCell(nengo.Network):
     def _check_options_neurons(memory_kwargs):
         if "n_neurons" not in memory_kwargs:
             raise ValidationError(
-                "the neural memory needs 'n_neurons' (and the other arguments of "
-                "LegendreMemoryNetwork)",
+                "the neural memory (memory='neurons') needs memory_kwargs with "
+                "'n_neurons' (and the other arguments of LegendreMemoryNetwork)",
                 attr="memory_kwargs",
             )
 

@@ -22,6 +22,7 @@ import numpy as np
 from nengo_lmu.classifier import LMUClassifier
 from nengo_lmu.conversion import convert_to_spiking
 from nengo_lmu.datasets import psmnist
+from nengo_lmu.legendre import memory_trajectory
 from nengo_lmu.parallel import fold_normalization, normalization
 
 NEURON_TYPES = {"relu": nengo.RectifiedLinear, "tanh": lambda: nengo.Tanh(tau_ref=1)}
@@ -215,7 +216,9 @@ class Pipeline:
                 memory_kwargs = None
                 if neural_memory:
                     memory_kwargs = dict(
-                        n_neurons=s.memory_neurons, synapse=s.memory_synapse
+                        n_neurons=s.memory_neurons,
+                        synapse=s.memory_synapse,
+                        scaling=self.memory_scales(net.model.cell),
                     )
                 convert_to_spiking(
                     net,
@@ -225,6 +228,23 @@ class Pipeline:
                 )
             net.probe = nengo.Probe(net.model.output)
         return net
+
+    def memory_scales(self, cell, n_sequences=20, margin=1.5):
+        """Per-coefficient scales for the spiking memory, from the data.
+
+        The worst-case bound (`.coefficient_bounds`) is far above what images
+        produce at high orders, which would waste the ensembles' range: use
+        ``margin`` times the largest magnitude of each coefficient over
+        ``n_sequences`` training images (all steps, closed form) instead.
+        """
+        x = self.sequences(self.data["train"][0][:n_sequences])
+        weights = cell.get_weights()
+        u = x @ weights["input_encoders"].T  # the memory's input, (n, steps, d)
+        if cell.use_bias:
+            u = u + weights["memory_bias"]
+        Ad, Bd = cell.discrete_system()
+        m = memory_trajectory(np.moveaxis(u, 1, 2), Ad, Bd)  # (n, d, steps, order)
+        return margin * np.max(np.abs(m), axis=(0, 1, 2))
 
     def evaluate(self, weights, n, spiking=False, neural_memory=False, scores=False):
         """Accuracy of the temporal network on the first ``n`` test images
