@@ -102,7 +102,8 @@ def convert_to_spiking(network, rate_scale=1.0, synapse=0.005, memory_kwargs=Non
       (`spiking_neuron_type`, and the module's table);
     - every connection out of such an ensemble (or its neurons) that had no
       synapse, or ``synapse=0``, gets ``synapse`` to smooth the spikes (the
-      hidden state's recurrence keeps its one-step delay, now filtered);
+      hidden state's recurrence keeps its one-step delay, now filtered; with
+      ``synapse=None`` it keeps ``synapse=0``);
     - with ``memory_kwargs``, every `.LMUCell` with an exact memory gets a
       spiking `.LegendreMemoryNetwork` instead (`.LMUCell.use_neural_memory`).
 
@@ -146,7 +147,10 @@ def convert_to_spiking(network, rate_scale=1.0, synapse=0.005, memory_kwargs=Non
         pre = conn.pre_obj
         pre = pre.ensemble if isinstance(pre, nengo.ensemble.Neurons) else pre
         if pre in converted and _is_instantaneous(conn.synapse):
-            conn.synapse = synapse
+            # a `synapse=0` is a recurrence's one-step delay: keep it if no
+            # synapse replaces it (None would close an algebraic loop)
+            if synapse is not None or conn.synapse is None:
+                conn.synapse = synapse
     if memory_kwargs is not None:
         cells = [n for n in [network] + network.all_networks if isinstance(n, LMUCell)]
         for cell in cells:

@@ -152,3 +152,15 @@ def test_converted_cell_with_neural_memory(Simulator, neuron_type):
         sim.run(1.0)
         actual = sim.data[spiking.probe]
     assert nrmse(actual[100:], target[100:]) < 0.1
+
+
+def test_no_synapse_keeps_the_recurrent_delay(Simulator):
+    """With ``synapse=None`` the hidden recurrence keeps its one-step delay
+    (replacing it with None would make an algebraic loop)."""
+    net = cell_network(nengo.Tanh(tau_ref=1.0), hidden_to_hidden=True)
+    convert_to_spiking(net, rate_scale=100, synapse=None)
+    recurrence = net.cell.named_connections["hidden_kernel"]
+    assert recurrence.synapse == nengo.Lowpass(0)
+    assert net.cell.named_connections["memory_kernel"].synapse is None
+    with Simulator(net, dt=DT) as sim:
+        sim.run_steps(10)
