@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
@@ -22,3 +24,35 @@ def test_delay_line_example():
         errors = [float(x) for x in row.split()[1:6]]
         assert all(0 < e < 0.05 for e in errors), row
     assert re.search(r"order 12, theta 1.0 s", result.stdout)
+
+
+def run_example(name, *args):
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
+
+
+def test_train_lmu_example():
+    out = run_example("train_lmu.py", "--quick")
+    rows = {line[:30].strip(): line[30:].split() for line in out.splitlines()[1:]}
+    assert list(rows) == [
+        "recurrent, sequential",
+        "feed-forward, parallel path",
+        "recurrent, spiking",
+        "feed-forward, spiking",
+    ]
+    # the quick run trains briefly: the errors only need to be finite
+    assert all(np.isfinite(float(values[-1])) for values in rows.values())
+
+
+def test_import_keras_example():
+    out = run_example("import_keras.py", "--quick", "--format", "h5")
+    accuracy = {line[:34].strip(): float(line[34:]) for line in out.splitlines()[1:]}
+    # the file's model in Nengo (rate) classifies as Keras does (one image of
+    # the 50 may fall either way: float32 sums in a different order)
+    assert abs(accuracy["Nengo (NengoDL), tanh rate"] - accuracy["KerasLMU"]) <= 0.021
+    assert 0 <= accuracy["Nengo (NengoDL), signed spikes"] <= 1
