@@ -147,19 +147,25 @@ def main():
         "results": {},
         "timings": {},
     }
+
+    def write():
+        # after each part, so that a later failure keeps the earlier numbers
+        text = markdown(record)
+        (out / "psmnist.json").write_text(json.dumps(record, indent=2))
+        (out / "psmnist.md").write_text(text)
+        return text
+
     if "paper" in args.parts:
         rows, seconds = run_paper(args)
         record["results"].update(rows)
         record["timings"]["paper"] = seconds
+        write()
     if "pipeline" in args.parts:
         pipeline, settings = run_pipeline(args, out)
         record["results"].update(pipeline.results)
         record["timings"].update(pipeline.timings)
         record["settings"] = settings
-    text = markdown(record)
-    print(text)
-    (out / "psmnist.json").write_text(json.dumps(record, indent=2))
-    (out / "psmnist.md").write_text(text)
+    print(write())
 
 
 if __name__ == "__main__":
