@@ -72,12 +72,12 @@ def run_paper(args):
     return rows, time.perf_counter() - start
 
 
-def run_pipeline(args, out):
+def run_pipeline(args, out, after_each):
     from nengo_lmu.psmnist import FULL, QUICK, Pipeline
 
     settings = QUICK if args.quick else FULL
     pipeline = Pipeline(settings, data=args.data)
-    pipeline.run()
+    pipeline.run(after_each)
     pipeline.save(args.params)
     pipeline.figure(out / "psmnist.png")
     return pipeline, dataclasses.asdict(settings)
@@ -161,7 +161,12 @@ def main():
         record["timings"]["paper"] = seconds
         write()
     if "pipeline" in args.parts:
-        pipeline, settings = run_pipeline(args, out)
+
+        def partial(results):
+            record["results"].update(results)
+            write()
+
+        pipeline, settings = run_pipeline(args, out, partial)
         record["results"].update(pipeline.results)
         record["timings"].update(pipeline.timings)
         record["settings"] = settings

@@ -269,10 +269,15 @@ class Pipeline:
         accuracy = _accuracy(output[:, -1], y[:n])
         return (accuracy, n, output[:, -1]) if scores else (accuracy, n)
 
-    def run(self):
-        """Train, evaluate rate, spiking and fully spiking; return the results."""
+    def run(self, after_each=None):
+        """Train, evaluate rate, spiking and fully spiking; return the results.
+
+        ``after_each`` (optional) is called with the results after each stage.
+        """
         s = self.settings
         weights = self.train()
+        if after_each is not None:
+            after_each(self.results)
         for name, n, kwargs in (
             ("temporal, rate", s.n_test_temporal, {}),
             ("temporal, spiking hidden", s.n_test_spiking, dict(spiking=True)),
@@ -289,6 +294,8 @@ class Pipeline:
             accuracy, n_used = self.evaluate(weights, n, **kwargs)
             self.timings[name] = time.perf_counter() - start
             self.results[name] = {"accuracy": accuracy, "images": n_used}
+            if after_each is not None:
+                after_each(self.results)
         return self.results
 
     def table(self):
