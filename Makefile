@@ -35,6 +35,20 @@ test: $(STAMP)
 	# no spiking form on Loihi
 	$(BIN)/python -m pytest tests/test_conversion.py -k "converted_cell_tracks and relu" --simulator nengo_loihi
 
+# the documentation site in docs/_build/html, warnings as errors; the docs
+# extra has its own stamp, so that `make test` does not install it
+DOCS_STAMP := $(VENV)/.installed-docs
+
+$(DOCS_STAMP): setup.cfg pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23" wheel
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+.PHONY: docs
+docs: $(DOCS_STAMP)
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 # the psMNIST pipeline, quick settings (minutes): train on the parallel path,
 # convert to spiking, evaluate; MNIST from $(DATA)
 demo: $(STAMP)

@@ -5,17 +5,17 @@ equals the rate type's output, with the firing rates multiplied by
 ``rate_scale`` and each spike's amplitude divided by it (more spikes, each
 worth less: less spike noise for the same signal):
 
-=========================== ============================================== =========
-rate type                   spiking type                                   on Loihi
-=========================== ============================================== =========
-``RectifiedLinear(a)``      ``SpikingRectifiedLinear(a / s)``, gain and    yes
+=========================== =============================================== =========
+rate type                   spiking type                                    on Loihi
+=========================== =============================================== =========
+``RectifiedLinear(a)``      ``SpikingRectifiedLinear(a / s)``, gain and     yes
                             bias times ``s`` (exact: ReLU is homogeneous)
-``LIFRate(..., a)``         ``LIF(..., a)`` if ``s == 1``, else            yes
+``LIFRate(..., a)``         ``LIF(..., a)`` if ``s == 1``, else             yes
                             ``RegularSpiking(LIFRate(..., a s), 1 / s)``
-``Tanh(tau_ref)``           ``RegularSpiking(Tanh(tau_ref / s), 1 / s)``   no
+``Tanh(tau_ref)``           ``RegularSpiking(Tanh(tau_ref / s), 1 / s)``    no
 ``Sigmoid(tau_ref)``        ``RegularSpiking(Sigmoid(tau_ref / s), 1 / s)`` no
 other rate types            ``RegularSpiking(type)`` (only ``s == 1``)      no
-=========================== ============================================== =========
+=========================== =============================================== =========
 
 A tanh hidden state is signed. It is represented here with *signed spikes*:
 ``RegularSpiking`` integrates the rate :math:`s \\tanh(J) / \\tau_{ref}`,

@@ -161,6 +161,13 @@ def pade_exp(numerator_degree, denominator_degree):
     :math:`r_\\infty = 0` and :math:`R(z) \\to 0` as :math:`z \\to -\\infty`
     (L-stability: stiff modes are damped, as the exact exponential damps them).
 
+    Parameters
+    ----------
+    numerator_degree : int
+        :math:`k`.
+    denominator_degree : int
+        :math:`j`.
+
     Returns
     -------
     r_inf : float
@@ -209,6 +216,13 @@ def lmu_inverse(order, theta):
     :math:`A^{-1} B = -e_0`: a constant input ``u`` holds the memory at
     :math:`u e_0`.
 
+    Parameters
+    ----------
+    order : int
+        The order ``q``.
+    theta : float
+        The window in seconds.
+
     Returns
     -------
     lower : (order - 1,) ndarray
@@ -239,6 +253,16 @@ def lmu_eigenvalues(order):
     symmetric negative semi-definite and a skew-symmetric matrix. That makes
     the eigenvalue problem far better conditioned than on ``A`` itself, whose
     rows differ in scale by a factor ``2 q - 1``.
+
+    Parameters
+    ----------
+    order : int
+        The order ``q``.
+
+    Returns
+    -------
+    (order,) complex ndarray
+        The eigenvalues of :math:`A` for ``theta = 1``.
     """
     A, _ = lmu_system(order, 1.0)
     q = np.arange(order)

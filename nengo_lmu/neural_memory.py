@@ -216,6 +216,8 @@ class LegendreMemoryNetwork(nengo.Network):
         Window length in seconds.
     n_neurons : int
         Neurons per coefficient.
+    size_in : int
+        Number of input dimensions.
     grouped : bool
         If False (default), each coefficient has its own one-dimensional
         ensemble of ``n_neurons``; if True, each input dimension has one
@@ -223,8 +225,6 @@ class LegendreMemoryNetwork(nengo.Network):
         Separate ensembles decode each coefficient more accurately: on Task A
         of benchmarks/delay.py (3 x 128 LIF, three 6 s signals) NRMSE 0.024
         against 0.030 for one ensemble of 384.
-    size_in : int
-        Number of input dimensions.
     discretizer : {"zoh", "euler", "pade"}
         Discretisation of the target system (see `.discretize`).
     synapse : nengo.LinearFilter or float

@@ -98,6 +98,15 @@ def save_parameters(path, parameters, metadata):
 
     The file is a plain ``.npz`` (one array per name, and the metadata as a
     JSON string under ``"__metadata__"``); it loads without pickle.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file to write.
+    parameters : dict of str -> array_like
+        Numeric arrays by name.
+    metadata : dict
+        JSON-serialisable description (for example the model's structure).
     """
     if METADATA_KEY in parameters:
         raise ValidationError(f"{METADATA_KEY!r} is a reserved name", attr="parameters")
