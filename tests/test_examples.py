@@ -56,3 +56,14 @@ def test_import_keras_example():
     # the 50 may fall either way: float32 sums in a different order)
     assert abs(accuracy["Nengo (NengoDL), tanh rate"] - accuracy["KerasLMU"]) <= 0.021
     assert 0 <= accuracy["Nengo (NengoDL), signed spikes"] <= 1
+
+
+def test_loihi_memory_example():
+    out = run_example("loihi_memory.py", "--seconds", "3")
+    errors = {
+        line[:24].strip(): float(line[24:].split()[0]) for line in out.splitlines()[1:]
+    }
+    assert list(errors) == ["nengo", "NengoLoihi emulator"]
+    # 3 s runs: nengo about 0.03, the emulator about 0.1 (its decode neurons'
+    # spike noise); the bounds leave room for other versions
+    assert errors["nengo"] < 0.06 and errors["NengoLoihi emulator"] < 0.2
