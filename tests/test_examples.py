@@ -64,6 +64,7 @@ def test_loihi_memory_example():
         line[:24].strip(): float(line[24:].split()[0]) for line in out.splitlines()[1:]
     }
     assert list(errors) == ["nengo", "NengoLoihi emulator"]
-    # 3 s runs: nengo about 0.03, the emulator about 0.1 (its decode neurons'
-    # spike noise); the bounds leave room for other versions
-    assert errors["nengo"] < 0.06 and errors["NengoLoihi emulator"] < 0.2
+    # 3 s runs measured nengo 0.059 (the 20 ms synapse chosen for the
+    # emulator; Task A's 0.1 s synapse does better) and emulator 0.099 (its
+    # decode neurons' spike noise); the bounds leave room for other versions
+    assert errors["nengo"] < 0.1 and errors["NengoLoihi emulator"] < 0.2
