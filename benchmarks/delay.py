@@ -63,6 +63,7 @@ TASKS = {
         transient=1.0,
         published="0.055-0.059 (CPU), 0.146-0.153 (Loihi)",
         goal=0.05,
+        loihi_goal=0.10,  # on the NengoLoihi emulator
     ),
     "B": dict(
         order=6,
@@ -237,10 +238,13 @@ def main():
     ]
     for row in results:
         task = TASKS[row["task"]]
+        goal = task["goal"]
+        if row["simulator"] == "nengo_loihi":
+            goal = task.get("loihi_goal", "-")
         lines.append(
             f"| {row['task']} | {row['simulator']} | {row['n_neurons'][0]:.0f} | "
             f"{row['nrmse'][0]:.4f} | {row['nrmse'][1]:.4f}-{row['nrmse'][2]:.4f} | "
-            f"<= {task['goal']} | {task['published']} | {row['nrmse_exact'][0]:.4f} | "
+            f"<= {goal} | {task['published']} | {row['nrmse_exact'][0]:.4f} | "
             f"{row['spikes_per_neuron_s'][0]:.1f} | {row['wall_per_sim_s'][0]:.2f} |"
         )
     report = "\n".join(lines) + "\n"
