@@ -24,6 +24,7 @@ from nengo_lmu.conversion import convert_to_spiking
 from nengo_lmu.datasets import psmnist
 from nengo_lmu.legendre import memory_trajectory
 from nengo_lmu.parallel import fold_normalization, normalization
+from nengo_lmu.parameters import load_parameters
 
 NEURON_TYPES = {"relu": nengo.RectifiedLinear, "tanh": lambda: nengo.Tanh(tau_ref=1)}
 
@@ -344,6 +345,32 @@ class Pipeline:
         weights = {k: v.astype(np.float32) for k, v in self.weights.items()}
         model.save(path, weights=weights, info=info)
         return Path(path)
+
+
+PRETRAINED = Path(__file__).parent / "models" / "psmnist.npz"
+
+
+def pretrained(**kwargs):
+    """The psMNIST classifier trained by ``benchmarks/psmnist.py``, shipped
+    with the package, and what was measured with it.
+
+    Parameters
+    ----------
+    **kwargs
+        Further `.LMUClassifier` arguments (``neuron_type``, ``label``, ...).
+
+    Returns
+    -------
+    model : LMUClassifier
+        Feed it the pixels in the LMU paper's order
+        (`.datasets.psmnist`), each held for ``settings["steps_per_pixel"]``
+        steps of ``settings["dt"]``, and read ``output`` after the last.
+    info : dict
+        ``settings`` (how it was trained), ``results`` (accuracies, and on
+        how many test images) and ``timings``.
+    """
+    _, metadata = load_parameters(PRETRAINED)
+    return LMUClassifier.load(PRETRAINED, **kwargs), metadata["info"]
 
 
 def _figure(path, results, images, labels, spikes, scores, dt):
