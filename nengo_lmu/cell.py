@@ -631,7 +631,13 @@ class LMUCell(nengo.Network):
 
         The file holds plain arrays and JSON text, no pickled objects.
         """
-        save_model(path, "LMUCell", self.structure, self.get_weights(sim))
+        save_model(
+            path,
+            "LMUCell",
+            self.structure,
+            self.get_weights(sim),
+            neuron_type=self.neuron_type,
+        )
 
     @classmethod
     def load(cls, path, **kwargs):

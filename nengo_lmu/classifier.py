@@ -161,7 +161,14 @@ class LMUClassifier(nengo.Network):
         """Save the weights (``weights``, else `get_weights` of ``sim``) and
         `structure` to an npz file (no pickle), with an ``info`` dict."""
         weights = self.get_weights(sim) if weights is None else weights
-        save_model(path, "LMUClassifier", self.structure, weights, info)
+        save_model(
+            path,
+            "LMUClassifier",
+            self.structure,
+            weights,
+            info,
+            neuron_type=self.cell.neuron_type,
+        )
 
     @classmethod
     def load(cls, path, **kwargs):

@@ -8,8 +8,10 @@ file. Files are read with ``allow_pickle=False``: loading never executes
 code, and anything that is not a plain numeric array is refused.
 """
 
+import inspect
 import json
 
+import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
@@ -167,10 +169,51 @@ def load_parameters(path, shapes=None, metadata=None):
     return arrays, stored
 
 
-def save_model(path, model, structure, parameters, info=None):
+# neuron types that a file may name (with their numeric parameters); others
+# are stored by name only and must be given again when loading
+NEURON_TYPES = (
+    "Tanh",
+    "Sigmoid",
+    "RectifiedLinear",
+    "SpikingRectifiedLinear",
+    "LIFRate",
+    "LIF",
+)
+
+
+def describe_neuron_type(neuron_type):
+    """A JSON description of a neuron type: its class name and parameters."""
+    name = type(neuron_type).__name__
+    if name not in NEURON_TYPES:
+        return {"type": name}
+    arguments = inspect.signature(type(neuron_type).__init__).parameters
+    params = {
+        p: float(getattr(neuron_type, p))
+        for p in arguments
+        if p not in ("self", "initial_state")
+    }
+    return {"type": name, "params": params}
+
+
+def neuron_type_from(description):
+    """The neuron type that `describe_neuron_type` described."""
+    name = description.get("type")
+    if name not in NEURON_TYPES or "params" not in description:
+        raise ValidationError(
+            f"the file's neuron type {name!r} cannot be rebuilt from its name; pass "
+            "neuron_type= when loading",
+            attr="neuron_type",
+        )
+    return getattr(nengo, name)(**description["params"])
+
+
+def save_model(path, model, structure, parameters, info=None, neuron_type=None):
     """Save a model's ``parameters`` with its class name and ``structure``
-    (and an ``info`` dict, such as measured accuracies)."""
+    (and its ``neuron_type`` and an ``info`` dict, such as measured
+    accuracies)."""
     metadata = {"model": model, "structure": structure}
+    if neuron_type is not None:
+        metadata["neuron_type"] = describe_neuron_type(neuron_type)
     if info is not None:
         metadata["info"] = info
     save_parameters(path, parameters, metadata)
@@ -212,4 +255,7 @@ def load_model(path, model, overrides):
             f"{path} was saved for a different model: " + ", ".join(conflicts),
             attr="path",
         )
-    return arrays, {**structure, **overrides}
+    arguments = {**structure, **overrides}
+    if "neuron_type" not in overrides and "neuron_type" in metadata:
+        arguments["neuron_type"] = neuron_type_from(metadata["neuron_type"])
+    return arrays, arguments

@@ -232,6 +232,10 @@ def test_save_and_load(tmp_path):
     )
     assert loaded.structure == cell.structure
     assert isinstance(loaded.neuron_type, nengo.RectifiedLinear)
+    # without an override, the file's neuron type
+    assert LMUCell.load(path, add_to_container=False).neuron_type == nengo.Tanh(
+        tau_ref=1
+    )
     for name, value in cell.get_weights().items():
         assert np.array_equal(loaded.get_weights()[name], value)
     # the file is plain arrays: numpy reads it without pickle
