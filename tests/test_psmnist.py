@@ -76,3 +76,33 @@ def test_reproduce_paper_command(capsys):
     out = capsys.readouterr().out
     correct = int(out.split("rate correct")[1].split()[0])
     assert correct >= 95  # the model gets 97.15% over the whole test set
+
+
+@needs_data
+def test_pretrained_model_runs_as_recorded():
+    """The shipped parameters load (with their ReLU neuron type), and on the
+    first 50 test images the temporal rate network makes at most 2 errors
+    (measured: none, as the closed-form model in numpy; loaded with the
+    wrong neuron type, tanh, it made 4)."""
+    import nengo
+    import nengo_dl
+
+    from nengo_lmu.datasets import psmnist
+    from nengo_lmu.psmnist import PRETRAINED, pretrained
+
+    assert PRETRAINED.stat().st_size < 5e6
+    model, info = pretrained(add_to_container=False)
+    settings = info["settings"]
+    recorded = info["results"]["temporal, rate"]["accuracy"]
+    assert recorded > 0.98
+    x, y = psmnist("paper", DATA)["test"]
+    x = np.repeat(x[:50], settings["steps_per_pixel"], axis=1)
+    with nengo.Network() as net:
+        nengo_dl.configure_settings(stateful=False, keep_history=False)
+        model, _ = pretrained()
+        inp = nengo.Node(np.zeros(1))
+        nengo.Connection(inp, model.input, synapse=None)
+        probe = nengo.Probe(model.output)
+    with nengo_dl.Simulator(net, minibatch_size=50, progress_bar=False) as sim:
+        scores = sim.predict({inp: x}, verbose=0)[probe][:, -1]
+    assert np.sum(scores.argmax(axis=1) != y[:50]) <= 2
