@@ -1202,16 +1202,22 @@ def main(argv=None):
     print(f"\nnengo_lmu source: {package_line(env)}")
     print(f"total time: {elapsed:.0f} s")
 
-    if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(
+    write_reports(args.out, args.markdown, env, results, markdown_report, elapsed)
+
+
+def write_reports(json_path, markdown_path, env, results, markdown_report, elapsed):
+    """Write the results as JSON (with the environment) and as Markdown
+    (``markdown_report(results, env, elapsed)``), where a path is given."""
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(
             json.dumps({"environment": env, **results}, indent=2) + "\n"
         )
-        print(f"wrote {args.out}")
-    if args.markdown is not None:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown_report(results, env, elapsed))
-        print(f"wrote {args.markdown}")
+        print(f"wrote {json_path}")
+    if markdown_path is not None:
+        markdown_path.parent.mkdir(parents=True, exist_ok=True)
+        markdown_path.write_text(markdown_report(results, env, elapsed))
+        print(f"wrote {markdown_path}")
 
 
 if __name__ == "__main__":

@@ -112,7 +112,12 @@ import nengo_lmu  # noqa: E402
 from nengo_lmu import LMUCell  # noqa: E402
 from nengo_lmu.parameters import glorot_uniform  # noqa: E402
 
-from memory_speed import cpu_model, package_line, package_state  # noqa: E402
+from memory_speed import (  # noqa: E402
+    cpu_model,
+    package_line,
+    package_state,
+    write_reports,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = REPO / "docs" / "benchmarks" / "training_speed.json"
@@ -654,8 +659,8 @@ def goal_lines(results):
         if g["goal"] is None:
             verdict = "info"
         else:
-            verdict = (
-                f"goal >= {g['goal']:g}: " + ("met" if g["met"] else "**not met**")
+            verdict = f"goal >= {g['goal']:g}: " + (
+                "met" if g["met"] else "**not met**"
             )
         lines.append(f"- {g['name']}: {fmt(g['ratio'])}x ({verdict}; {g['note']})")
     return lines
@@ -892,16 +897,7 @@ def main(argv=None):
     print(f"nengo_lmu source: {package_line(env)}")
     print(f"total time: {elapsed:.0f} s")
 
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps({"environment": env, **results}, indent=2) + "\n"
-        )
-        print(f"wrote {args.json}")
-    if args.markdown is not None:
-        args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown_report(results, env, elapsed))
-        print(f"wrote {args.markdown}")
+    write_reports(args.json, args.markdown, env, results, markdown_report, elapsed)
 
 
 if __name__ == "__main__":
