@@ -16,8 +16,9 @@ from nengo_lmu.legendre import (
     memory_trajectory,
     pade_exp,
 )
-from nengo_lmu.parameters import load_parameters, save_parameters
 from nengo_lmu.memory import LegendreMemory, SimLegendreMemory
+from nengo_lmu.neural_memory import LegendreMemoryNetwork
+from nengo_lmu.parameters import load_parameters, save_parameters
 from nengo_lmu.version import version as __version__
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "LMUCell",
     "LMUClassifier",
     "LegendreMemory",
+    "LegendreMemoryNetwork",
     "SimLegendreMemory",
     "convert_to_spiking",
     "discretize",

@@ -4,6 +4,7 @@ import nengo
 import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
+import nengo_lmu
 
 from nengo_lmu import (
     LegendreMemory,
@@ -266,3 +267,9 @@ def test_bad_loihi_targets_are_refused(kwargs):
         with nengo.Network():
             LegendreMemoryNetwork(3, 0.1, 10, **kwargs)
     assert excinfo.value.attr == "target"
+
+
+def test_exported_at_top_level():
+    # the spelling, nengo_lmu.LegendreMemoryNetwork, is the class itself
+    assert nengo_lmu.LegendreMemoryNetwork is LegendreMemoryNetwork
+    assert "LegendreMemoryNetwork" in nengo_lmu.__all__
