@@ -4,8 +4,8 @@ import nengo
 import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
-import nengo_lmu
 
+import nengo_lmu
 from nengo_lmu import (
     LegendreMemory,
     discretize,
