@@ -310,6 +310,11 @@ class LMUCell(nengo.Network):
 
         Only the names that the cell's options use are present (``A`` and
         ``B`` only if ``trainable_memory``).
+
+        Returns
+        -------
+        dict of str to tuple of int
+            The shape of each weight, by name, in the order of the table.
         """
         q, md = self.order, self.memory_d
         shapes = {"input_encoders": (md, self.input_d)}
@@ -336,7 +341,19 @@ class LMUCell(nengo.Network):
         The memory's input kernel (:math:`e_x` and :math:`e_h` together) and
         the hidden kernel (:math:`W_m` and :math:`W_x` together) are
         ``glorot_uniform`` over their combined fan-in; :math:`e_m` and
-        :math:`W_h` are ``orthogonal``; biases are zero.
+        :math:`W_h` are ``orthogonal``; biases are zero. With
+        ``trainable_memory``, ``A`` and ``B`` start at the discretised system
+        (`discrete_system`), repeated for each memory.
+
+        Parameters
+        ----------
+        rng : numpy.random.RandomState
+            The random number generator to draw from.
+
+        Returns
+        -------
+        dict of str to ndarray
+            The weights by name, with the shapes of `weight_shapes`.
         """
         q, md, units = self.order, self.memory_d, self.units
         weights = {}
@@ -364,7 +381,19 @@ class LMUCell(nengo.Network):
         return weights
 
     def discrete_system(self):
-        """The memory's ``(Ad, Bd)`` at the cell's ``dt``."""
+        """The memory's discrete system at the cell's ``dt``.
+
+        The delay system of `.lmu_system` (order ``order``, window ``theta``
+        seconds) discretised with ``discretizer`` (`.discretize`), so that
+        :math:`m_t = \\bar{A} m_{t-1} + \\bar{B} u_t`.
+
+        Returns
+        -------
+        Ad : (order, order) ndarray
+            :math:`\\bar{A}`.
+        Bd : (order, 1) ndarray
+            :math:`\\bar{B}`.
+        """
         return discretize(
             *lmu_system(self.order, self.theta), self.dt, self.discretizer
         )
@@ -617,6 +646,12 @@ class LMUCell(nengo.Network):
             Read the live values from this simulator (after NengoDL training,
             the trained ones); without it, the values the cell was built
             with (or that ``nengo_dl.Simulator.freeze_params`` wrote back).
+
+        Returns
+        -------
+        dict of str to ndarray
+            The weights by name, float64, with the shapes of `weight_shapes`
+            (the hidden bias is the neurons' bias divided by their gain).
         """
         weights = {name: read(sim) for name, read in self._readers.items()}
         shapes = self.weight_shapes()
@@ -629,7 +664,16 @@ class LMUCell(nengo.Network):
     def save(self, path, sim=None):
         """Save the weights (`get_weights` of ``sim``) and `structure` to an npz file.
 
-        The file holds plain arrays and JSON text, no pickled objects.
+        The file holds plain arrays and JSON text, no pickled objects, and
+        records the hidden neuron type (`.parameters.save_model`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file to write.
+        sim : nengo.Simulator or nengo_dl.Simulator, optional
+            Save the weights live in this simulator (see `get_weights`);
+            without it, the values the cell was built with.
         """
         save_model(
             path,
@@ -651,6 +695,12 @@ class LMUCell(nengo.Network):
             Further `LMUCell` arguments (``neuron_type``, ``memory``, ``dt``,
             ``parallel``, ``label``, ...). Structural options (`structure`)
             may be given only with the value in the file.
+
+        Returns
+        -------
+        LMUCell
+            A new cell (added to the current network, as any network is)
+            with the file's structure and weights.
         """
         arrays, arguments = load_model(path, "LMUCell", kwargs)
         return cls(**arguments, weights=arrays)

@@ -137,13 +137,35 @@ class LMUClassifier(nengo.Network):
         return node
 
     def readout_shapes(self):
+        """The name and shape (Nengo's ``(post, pre)``) of the readout's weights.
+
+        Returns
+        -------
+        dict of str to tuple of int
+            ``readout_kernel`` :math:`W_o`, ``(n_classes, units)``, and
+            ``readout_bias`` :math:`b_o`, ``(n_classes,)``.
+        """
         return {
             "readout_kernel": (self.n_classes, self.cell.units),
             "readout_bias": (self.n_classes,),
         }
 
     def get_weights(self, sim=None):
-        """The cell's and the readout's weights by name (see `.LMUCell.get_weights`)."""
+        """The cell's and the readout's weights by name.
+
+        Parameters
+        ----------
+        sim : nengo.Simulator or nengo_dl.Simulator, optional
+            Read the live values from this simulator (after NengoDL training,
+            the trained ones); without it, the values the network was built
+            with (see `.LMUCell.get_weights`).
+
+        Returns
+        -------
+        dict of str to ndarray
+            The cell's weights (`.LMUCell.weight_shapes`) and the readout's
+            (`readout_shapes`), float64.
+        """
         weights = self.cell.get_weights(sim)
         for name, conn in (
             ("readout_kernel", self.readout),
@@ -155,11 +177,27 @@ class LMUClassifier(nengo.Network):
 
     @property
     def structure(self):
+        """The options that fix the weights: ``n_classes`` and the cell's
+        `.LMUCell.structure` (JSON-serialisable)."""
         return {"n_classes": self.n_classes, **self.cell.structure}
 
     def save(self, path, sim=None, weights=None, info=None):
-        """Save the weights (``weights``, else `get_weights` of ``sim``) and
-        `structure` to an npz file (no pickle), with an ``info`` dict."""
+        """Save the weights and `structure` to an npz file (no pickle).
+
+        The hidden neuron type is recorded too (`.parameters.save_model`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file to write.
+        sim : nengo.Simulator or nengo_dl.Simulator, optional
+            Save the weights live in this simulator (see `get_weights`).
+        weights : dict, optional
+            The weights to save instead (the names of `get_weights`).
+        info : dict, optional
+            Anything JSON-serialisable to store with them (how the model was
+            trained, its accuracy, ...).
+        """
         weights = self.get_weights(sim) if weights is None else weights
         save_model(
             path,
@@ -172,7 +210,20 @@ class LMUClassifier(nengo.Network):
 
     @classmethod
     def load(cls, path, **kwargs):
-        """A classifier built from a file written by `save`; ``kwargs`` as for
-        `LMUClassifier`, structural ones only with the file's values."""
+        """A classifier built from a file written by `save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file.
+        **kwargs
+            Further `LMUClassifier` arguments (``neuron_type``, ``label``,
+            ...); structural ones (`structure`) only with the file's values.
+
+        Returns
+        -------
+        LMUClassifier
+            A new classifier with the file's structure and weights.
+        """
         arrays, arguments = load_model(path, "LMUClassifier", kwargs)
         return cls(**arguments, weights=arrays)

@@ -88,6 +88,18 @@ def _download(args):
 
 
 def main(argv=None):
+    """Run the ``nengo-lmu`` command (see the module's description).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the command's name; by default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status, 0 (errors exit through `SystemExit`).
+    """
     parser = argparse.ArgumentParser(
         prog="nengo-lmu", description="Legendre Memory Units in Nengo."
     )

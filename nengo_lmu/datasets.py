@@ -50,8 +50,19 @@ HOW_TO_GET = (
 
 
 def mnist_directory(path=None):
-    """The directory holding the MNIST files: ``path``, else ``$NENGO_LMU_DATA``
-    (or its ``mnist/`` subdirectory)."""
+    """The directory holding the MNIST files.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The directory; by default ``$NENGO_LMU_DATA``. If it has an
+        ``mnist/`` subdirectory, that is the one.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory (whether the files are there is checked on reading).
+    """
     if path is None:
         path = os.environ.get(ENV_VAR)
         if path is None:
@@ -94,6 +105,12 @@ def _read_idx(directory, key):
 def load_mnist(path=None):
     """MNIST as uint8 arrays, checksums checked.
 
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The MNIST directory (see `mnist_directory`), holding the four IDX
+        files, gzip-compressed or not.
+
     Returns
     -------
     dict
@@ -107,7 +124,20 @@ def load_mnist(path=None):
 def download_mnist(directory, mirrors=MIRRORS):
     """Download the four MNIST files into ``directory`` (checksums checked).
 
-    Files already there and intact are kept. Returns the directory.
+    Files already there and intact are kept; each missing or corrupt one is
+    fetched from the first mirror that gives an intact copy.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        Where to put the files (created if needed).
+    mirrors : sequence of str
+        Base URLs to try in order, each ending with ``/``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``directory``.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

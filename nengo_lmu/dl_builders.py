@@ -32,6 +32,15 @@ class SimLegendreMemoryBuilder(OpBuilder):
     """
 
     def build_pre(self, signals, config):
+        """Gather the signals and make the constant matrices, once.
+
+        Parameters
+        ----------
+        signals : nengo_dl.signals.SignalDict
+            NengoDL's signals.
+        config : nengo_dl.builder.BuildConfig
+            The build's configuration.
+        """
         super().build_pre(signals, config)
         self.order = self.ops[0].order
         self.size_in = sum(op.size_in for op in self.ops)
@@ -76,6 +85,16 @@ class SimLegendreMemoryBuilder(OpBuilder):
             )  # (D, q)
 
     def build_step(self, signals):
+        """One step of every memory in the group, as TensorFlow operations.
+
+        Reads the inputs and the ``[M, u]`` states, computes :math:`M A_d^T +
+        u B_d^T`, and writes the new state and the output.
+
+        Parameters
+        ----------
+        signals : nengo_dl.signals.SignalDict
+            NengoDL's signals.
+        """
         batch, dims, order = signals.minibatch_size, self.size_in, self.order
         u = signals.gather(self.input_data)
         # the state holds [M, u] per input dimension (see SimLegendreMemory)
@@ -98,5 +117,17 @@ class SimLegendreMemoryBuilder(OpBuilder):
 
     @staticmethod
     def mergeable(x, y):
-        # memories of one order share the (minibatch, D, q) layout
+        """Whether two operators can be built as one: memories of one order
+        share the ``(minibatch, D, q)`` layout.
+
+        Parameters
+        ----------
+        x, y : SimLegendreMemory
+            The operators.
+
+        Returns
+        -------
+        bool
+            True if they have the same ``order``.
+        """
         return x.order == y.order

@@ -21,6 +21,8 @@ class Identity(Process):
     ----------
     size : int
         Number of dimensions in and out.
+    **kwargs
+        Passed to `nengo.Process` (``seed``).
     """
 
     size = IntParam("size", low=1, readonly=True)
@@ -30,17 +32,67 @@ class Identity(Process):
         super().__init__(default_size_in=size, default_size_out=size, **kwargs)
 
     def make_step(self, shape_in, shape_out, dt, rng, state):
-        # only used by simulators that run processes directly
+        """The step function, for simulators that run processes directly.
+
+        Parameters
+        ----------
+        shape_in, shape_out : tuple of int
+            ``(size,)`` each.
+        dt : float
+            The time step in seconds (unused).
+        rng : numpy.random.RandomState
+            Unused.
+        state : dict
+            Unused (the process has no state).
+
+        Returns
+        -------
+        callable
+            ``step(t, x)``, returning ``x``.
+        """
         return lambda t, x: x
 
 
 @Builder.register(Identity)
 def build_identity(model, process, sig_in=None, sig_out=None, mode="set"):
-    """One `Copy` operator from the Node's input to its output."""
+    """One `Copy` operator from the Node's input to its output.
+
+    The builder of `Identity`, registered with nengo's `Builder` (which
+    NengoDL uses too, running the `Copy` as a TensorFlow operation).
+
+    Parameters
+    ----------
+    model : nengo.builder.Model
+        The model being built.
+    process : Identity
+        The process.
+    sig_in, sig_out : nengo.builder.Signal
+        The Node's input and output signals.
+    mode : {"set", "inc"}
+        Whether the output is set to the input or incremented by it.
+
+    Returns
+    -------
+    nengo.builder.Signal
+        ``sig_out``.
+    """
     model.add_op(Copy(sig_in, sig_out, inc=(mode == "inc"), tag=str(process)))
     return sig_out
 
 
 def identity_node(size, label=None):
-    """A Node of ``size`` dimensions that passes its input through, in every simulator."""
+    """A Node of ``size`` dimensions that passes its input through, in every simulator.
+
+    Parameters
+    ----------
+    size : int
+        Number of dimensions in and out.
+    label : str, optional
+        The Node's label.
+
+    Returns
+    -------
+    nengo.Node
+        A Node whose output is the `Identity` process.
+    """
     return nengo.Node(Identity(size), label=label)

@@ -160,7 +160,18 @@ PAPER_CELL_WEIGHTS = (
 
 
 def sha256(path):
-    """The SHA-256 hex digest of a file."""
+    """The SHA-256 hex digest of a file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (read in blocks of 1 MiB).
+
+    Returns
+    -------
+    str
+        64 lowercase hexadecimal digits.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -318,6 +329,13 @@ def load_lmu_paper_model(
     **kwargs
         Further arguments of `.LMUClassifier` (``neuron_type``, ``label``,
         ...).
+
+    Returns
+    -------
+    LMUClassifier
+        Its ``input`` takes one pixel per step, its ``output`` is the class
+        scores before the softmax (read at the last step); the memory window
+        is ``theta = theta_steps * dt`` seconds.
     """
     from nengo_lmu.classifier import LMUClassifier
     from nengo_lmu.legendre import discretize, lmu_system
@@ -443,6 +461,11 @@ def read_keras_lmu_model(path):
     ``model.weights.h5``) are read with json and h5py; nothing in the file is
     executed.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.h5`` or ``.keras`` file.
+
     Returns
     -------
     options : dict
@@ -539,12 +562,29 @@ def read_keras_lmu_model(path):
 
 
 def load_keras_lmu_model(path, dt=0.001, **kwargs):
-    """A KerasLMU classifier file (see `read_keras_lmu_model`) as an
-    `.LMUClassifier`, one input element per step of ``dt`` seconds.
+    """A KerasLMU classifier file as an `.LMUClassifier`.
 
-    ``kwargs`` go to `.LMUClassifier` (``label``, ``memory``, ...); the hidden
-    neuron type follows the Keras activation (``Tanh(tau_ref=1)`` or
-    ``RectifiedLinear()``) unless ``neuron_type`` is given.
+    The Keras model reads one sequence element per step; the Nengo network
+    reads one per time step of ``dt`` seconds, so its memory window is
+    ``theta = theta_steps * dt`` seconds (KerasLMU's ``theta`` is in steps).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.h5`` or ``.keras`` file (see `read_keras_lmu_model` for what
+        is accepted).
+    dt : float
+        The time step the network will be simulated with, in seconds.
+    **kwargs
+        Further arguments of `.LMUClassifier` (``label``, ``memory``, ...);
+        the hidden neuron type follows the Keras activation
+        (``Tanh(tau_ref=1)`` or ``RectifiedLinear()``) unless
+        ``neuron_type`` is given.
+
+    Returns
+    -------
+    LMUClassifier
+        Its ``output`` is the class scores before any softmax.
     """
     import nengo
 

@@ -87,14 +87,43 @@ class LoihiPath:
         )
 
     def recurrent_synapse(self, tau, dt):
-        """:math:`h_\\tau(z) h_{dec}(z) z^{-k}`: a decoded recurrent connection's path."""
+        """:math:`h_\\tau(z) h_{dec}(z) z^{-k}`: a decoded recurrent connection's path.
+
+        Each :math:`h` is the zero-order-hold lowpass :math:`(1 - a) / (z -
+        a)`, :math:`a = e^{-dt / \\tau}`; :math:`k` is ``decode_delay``. The
+        decode neurons' gain is not included (the mapping applies it).
+
+        Parameters
+        ----------
+        tau : float
+            The connection's lowpass time constant in seconds.
+        dt : float
+            The simulator's time step in seconds.
+
+        Returns
+        -------
+        nengo.synapses.LinearFilter
+            The path as a discrete (``analog=False``) transfer function.
+        """
         b1, c1 = _lowpass(tau, dt)
         b2, c2 = _lowpass(self.decode_tau, dt)
         den = np.concatenate([np.polymul(c1, c2), np.zeros(self.decode_delay)])
         return LinearFilter(np.polymul(b1, b2), den, analog=False)
 
     def input_synapse(self, dt):
-        """:math:`h_{dec}(z)`: the path from a host Node into a chip ensemble."""
+        """:math:`h_{dec}(z)`: the path from a host Node into a chip ensemble.
+
+        Parameters
+        ----------
+        dt : float
+            The simulator's time step in seconds.
+
+        Returns
+        -------
+        nengo.synapses.LinearFilter
+            The zero-order-hold lowpass of ``decode_tau``, discrete
+            (``analog=False``).
+        """
         return LinearFilter(*_lowpass(self.decode_tau, dt), analog=False)
 
 
@@ -102,6 +131,20 @@ def model(path=None, dt=0.001, label=None):
     """A ``nengo_loihi.builder.Model`` whose ``decode_tau`` is ``path.decode_tau``.
 
     Pass it as ``nengo_loihi.Simulator(net, dt=dt, model=model(path, dt))``.
+    Needs NengoLoihi.
+
+    Parameters
+    ----------
+    path : LoihiPath, optional
+        The path the network was mapped for (``LoihiPath()`` by default).
+    dt : float
+        The simulator's time step in seconds.
+    label : str, optional
+        The model's label.
+
+    Returns
+    -------
+    nengo_loihi.builder.Model
     """
     from nengo_loihi.builder import Model  # pylint: disable=import-outside-toplevel
 
@@ -116,7 +159,26 @@ def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
 
     Sets the model's ``decode_tau`` to ``path.decode_tau`` and turns
     NengoLoihi's "Could not find appropriate weight exponent" into an error
-    that says what to change.
+    that says what to change. Needs NengoLoihi.
+
+    Parameters
+    ----------
+    network : nengo.Network
+        The network to build.
+    path : LoihiPath, optional
+        The path the network was mapped for (``LoihiPath()`` by default).
+    dt : float
+        The simulator's time step in seconds.
+    target : str
+        NengoLoihi's target: ``"sim"`` (the emulator) or ``"loihi"`` (the
+        chip).
+    **kwargs
+        Further arguments of ``nengo_loihi.Simulator`` (``progress_bar``,
+        ``seed``, ...).
+
+    Returns
+    -------
+    nengo_loihi.Simulator
     """
     import nengo_loihi  # pylint: disable=import-outside-toplevel
 

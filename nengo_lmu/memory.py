@@ -105,9 +105,25 @@ class LegendreMemory(Process):
     def discrete_system(self, dt, dense=True):
         """The discrete ``(Ad, Bd)`` for the time step ``dt``.
 
-        Raises a `~nengo.exceptions.ValidationError` naming ``theta`` if Euler
-        discretisation would be unstable at this ``dt``. With
-        ``dense=False`` only that check is made and None is returned.
+        The continuous system of `.lmu_system` (``order``, ``theta`` seconds)
+        discretised by `.discretize` with ``discretizer``: :math:`m[t] = A_d
+        m[t - 1] + B_d u[t]`. Raises a `~nengo.exceptions.ValidationError`
+        naming ``theta`` if Euler discretisation would be unstable at this
+        ``dt`` (`.euler_min_theta`).
+
+        Parameters
+        ----------
+        dt : float
+            The time step in seconds.
+        dense : bool
+            Compute the matrices; with False only the stability check is made
+            (for the O(order) structured step, which needs no matrices).
+
+        Returns
+        -------
+        Ad : (order, order) ndarray
+        Bd : (order, 1) ndarray
+            None (instead of the pair) if ``dense`` is False.
         """
         if self.discretizer == "euler":
             theta_min = euler_min_theta(self.order, dt)
@@ -125,7 +141,18 @@ class LegendreMemory(Process):
         return discretize(*lmu_system(self.order, self.theta), dt, self.discretizer)
 
     def check_shapes(self, shape_in, shape_out):
-        """Refuse input and output shapes that do not match this memory."""
+        """Refuse input and output shapes that do not match this memory.
+
+        Raises a `~nengo.exceptions.ValidationError` naming ``size_in`` or
+        ``size_out``, with the shape to use instead.
+
+        Parameters
+        ----------
+        shape_in : tuple of int
+            Must be ``(size_in,)``.
+        shape_out : tuple of int
+            Must be ``(size_in * order,)``.
+        """
         if tuple(shape_in) != (self.size_in,):
             raise ValidationError(
                 f"the input has shape {tuple(shape_in)}, but this memory has "
@@ -143,13 +170,51 @@ class LegendreMemory(Process):
             )
 
     def make_state(self, shape_in, shape_out, dt, dtype=None):
+        """The memory, zero at the start, for `make_step`.
+
+        Parameters
+        ----------
+        shape_in, shape_out : tuple of int
+            The node's input and output shapes (checked in `make_step`).
+        dt : float
+            The time step in seconds (unused here).
+        dtype : numpy.dtype, optional
+            The memory's dtype.
+
+        Returns
+        -------
+        dict
+            ``m``: zeros of shape ``(size_in * order,)``, in the output's
+            layout.
+        """
         return {"m": np.zeros(self.size_in * self.order, dtype=dtype)}
 
     def make_step(self, shape_in, shape_out, dt, rng, state):
         """A step function for simulators that call processes directly.
 
         Nengo core and NengoDL use `SimLegendreMemory` instead; this path
-        serves any other simulator that runs plain processes.
+        serves any other simulator that runs plain processes (NengoLoihi's
+        host, for example).
+
+        Parameters
+        ----------
+        shape_in : tuple of int
+            ``(size_in,)``.
+        shape_out : tuple of int
+            ``(size_in * order,)``.
+        dt : float
+            The time step in seconds; the system is discretised for it.
+        rng : numpy.random.RandomState
+            Unused (the memory is deterministic).
+        state : dict
+            From `make_step`: ``m``, updated in place.
+
+        Returns
+        -------
+        callable
+            ``step(t, u)``: advances :math:`m[t] = A_d m[t - 1] + B_d u[t]`
+            for each input dimension and returns a copy of the memory, shape
+            ``(size_in * order,)``.
         """
         self.check_shapes(shape_in, shape_out)
         m = state["m"]
@@ -163,7 +228,19 @@ class LegendreMemory(Process):
 
 
 def uses_structured_step(process):
-    """Whether nengo steps this memory in O(order) (`nengo_lmu.structured`)."""
+    """Whether nengo steps this memory in O(order) (`nengo_lmu.structured`).
+
+    Parameters
+    ----------
+    process : LegendreMemory
+        The memory.
+
+    Returns
+    -------
+    bool
+        True for ``"euler"`` and ``"pade"`` memories of order
+        `STRUCTURED_MIN_ORDER` or more.
+    """
     return (
         process.order >= STRUCTURED_MIN_ORDER
         and process.discretizer in STRUCTURED_METHODS
@@ -247,26 +324,39 @@ class SimLegendreMemory(Operator):
 
     @property
     def input(self):
+        """The memory input ``u`` (a `~nengo.builder.Signal`, read)."""
         return self.reads[0]
 
     @property
     def output(self):
+        """The memory after this step's update (a `~nengo.builder.Signal`, set)."""
         return self.sets[0]
 
     @property
     def state(self):
+        """The ``[M, u]`` state (a `~nengo.builder.Signal`, updated)."""
         return self.updates[0]
 
     @property
     def order(self):
+        """The process's number of coefficients per input dimension."""
         return self.process.order
 
     @property
     def size_in(self):
+        """The process's number of input dimensions."""
         return self.process.size_in
 
     def discrete_system(self):
-        """The dense ``(Ad, Bd)`` (for simulators that step densely)."""
+        """The dense ``(Ad, Bd)`` (for simulators that step densely).
+
+        Returns
+        -------
+        Ad : (order, order) ndarray
+        Bd : (order, 1) ndarray
+            The process's system at the operator's ``dt``
+            (`LegendreMemory.discrete_system`).
+        """
         return self.process.discrete_system(self.dt)
 
     @property
@@ -274,6 +364,25 @@ class SimLegendreMemory(Operator):
         return f"{self.process}, {self.input} -> {self.output}"
 
     def make_step(self, signals, dt, rng):
+        """The step function for nengo's simulator.
+
+        Parameters
+        ----------
+        signals : nengo.builder.signal.SignalDict
+            The simulator's signal values.
+        dt : float
+            The simulator's time step in seconds (the operator's own ``dt``
+            is the one the memory is discretised for).
+        rng : numpy.random.RandomState
+            Unused.
+
+        Returns
+        -------
+        callable
+            A function of no arguments that advances every input dimension's
+            memory by one step, :math:`m[t] = A_d m[t - 1] + B_d u[t]`, and
+            writes it to ``output``.
+        """
         u = signals[self.input]
         output = signals[self.output].reshape(self.size_in, self.order)
         augmented = signals[self.state].reshape(self.size_in, self.order + 1)
@@ -322,6 +431,24 @@ def build_legendre_memory(model, process, sig_in=None, sig_out=None, mode="set")
     """Build a `LegendreMemory` into a model as one `SimLegendreMemory` operator.
 
     Called by nengo's Node builder with the node's input and output signals.
+
+    Parameters
+    ----------
+    model : nengo.builder.Model
+        The model being built (its ``dt`` is the memory's time step).
+    process : LegendreMemory
+        The memory.
+    sig_in : nengo.builder.Signal
+        The node's input, shape ``(size_in,)`` (required).
+    sig_out : nengo.builder.Signal, optional
+        The node's output, shape ``(size_in * order,)`` (made if None).
+    mode : {"set"}
+        How the output is written: only ``"set"`` is supported.
+
+    Returns
+    -------
+    nengo.builder.Signal
+        The output signal.
     """
     if sig_in is None:
         raise ValidationError(

@@ -57,6 +57,11 @@ def coefficient_bounds(Ad, Bd, tol=1e-9, max_steps=10**6):
         peak.
     max_steps : int
         Refuse systems that take longer than this to decay.
+
+    Returns
+    -------
+    (order,) ndarray
+        :math:`\\sum_s |H_i[s]|` for each state :math:`i`.
     """
     q = len(Ad)
     total = np.zeros(q)
@@ -91,6 +96,16 @@ def coefficient_peaks(Ad, Bd, signal, seconds=60.0, dt=0.001, seed=0):
         with the input's bandwidth and RMS).
     seconds : float
         Length of the sample.
+    dt : float
+        The time step the system is discretised for, in seconds.
+    seed : int
+        Seed of the sample.
+
+    Returns
+    -------
+    (order,) ndarray
+        :math:`\\max_t |m_i[t]|` for each state :math:`i` over the sample,
+        with :math:`m[t] = A_d m[t - 1] + B_d u[t]`.
     """
     n_steps = int(round(seconds / dt))
     u = signal.run_steps(n_steps, d=1, dt=dt, rng=np.random.RandomState(seed))[:, 0]
@@ -155,6 +170,29 @@ def decode_boost(Ad, Bd, mapped, tau, dt, scale, scaling, input_range, theta):
     scales themselves: the l1 norm of their impulse responses for
     ``input_range`` (bound or given scales), or their peaks for a sample of
     the input model (a `nengo.Process`).
+
+    Parameters
+    ----------
+    Ad, Bd : ndarray
+        The discrete system, ``(order, order)`` and ``(order, 1)``.
+    mapped : nengo_lmu.synapse_mapping.SynapseMapping
+        The system mapped onto the Loihi path (`.map_discrete_synapse`):
+        ``recurrent`` is :math:`M`, ``input_filters`` the :math:`F_i`.
+    tau : float
+        The recurrent connection's lowpass time constant :math:`\\tau` in
+        seconds.
+    dt : float
+        The time step in seconds.
+    scale : (order,) ndarray
+        The scales :math:`s_i` chosen so far.
+    scaling : str, array_like or nengo.Process
+        The network's ``scaling`` argument (a process: measure peaks on a
+        60 s sample of it; otherwise use the l1 norms).
+    input_range : float
+        The input's bound for the l1 norms.
+    theta : float
+        The window in seconds; the impulse responses are taken over
+        ``20 * (theta + tau)`` seconds.
 
     Returns
     -------

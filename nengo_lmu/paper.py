@@ -20,8 +20,22 @@ PAPER_MODEL_FILE = Path("lmu-paper") / "psMNIST-standard.hdf5"
 
 
 def paper_model_path(path=None, data=None):
-    """``path``, else ``lmu-paper/psMNIST-standard.hdf5`` in the data
-    directory ``data`` or ``$NENGO_LMU_DATA``."""
+    """Where the LMU paper's model file is.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The file itself; if given, it is returned.
+    data : str or path-like, optional
+        The data directory holding ``lmu-paper/psMNIST-standard.hdf5``; by
+        default ``$NENGO_LMU_DATA`` (a `~nengo.exceptions.ValidationError`
+        if neither is given).
+
+    Returns
+    -------
+    pathlib.Path
+        The file (whether it exists is checked when it is read).
+    """
     if path is None:
         root = data if data is not None else os.environ.get(ENV_VAR)
         if root is None:
@@ -43,6 +57,30 @@ def paper_network(
     (`.convert_to_spiking`) with ``rate_scale``; with ``synapse=None`` their
     spikes feed the recurrence and readout unfiltered, as the trained model's
     one-step updates expect.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The model file (see `paper_model_path`).
+    dt : float
+        The time step in seconds: one pixel per step, a window of ``784 *
+        dt`` seconds (`.load_lmu_paper_model`).
+    spiking : bool
+        Convert the hidden neurons to spiking ones.
+    rate_scale : float
+        Factor on the spiking neurons' firing rates (`.spiking_neuron_type`).
+    synapse : nengo.synapses.Synapse, optional
+        The synapse on the spiking neurons' outgoing connections (none by
+        default).
+    data : str or path-like, optional
+        The data directory (see `paper_model_path`).
+
+    Returns
+    -------
+    nengo.Network
+        With ``model`` (the `.LMUClassifier`, its file's SHA-256 checked),
+        ``inp`` (a Node for one pixel per step) and ``probe`` (on the class
+        scores, before the softmax).
     """
     with nengo.Network(seed=0) as net:
         net.model = load_lmu_paper_model(
@@ -72,17 +110,26 @@ def evaluate_paper_model(
     path : str or path-like, optional
         The model file (see `paper_model_path`).
     data : str or path-like, optional
-        The MNIST directory.
+        The data directory: MNIST (`.datasets.mnist_directory`) and, unless
+        ``path`` is given, the model file.
     n_test : int
         Test images to evaluate (the first ``n_test``; a multiple of
         ``minibatch_size`` is used).
     spiking : int
         Also evaluate the spiking conversion on this many test images.
+    rate_scale : float
+        Factor on the spiking neurons' firing rates (see `paper_network`).
+    minibatch_size : int
+        Images simulated together.
+    verbose : bool
+        Show NengoDL's progress bars.
 
     Returns
     -------
     dict
-        Correct counts, accuracies and timings.
+        For ``rate`` and (if ``spiking``) ``spiking``: ``"<name> correct"``
+        (text, ``"9715 of 10000"``), ``"<name> accuracy"`` (text, a
+        percentage) and ``"<name> seconds"`` (wall time).
     """
     import nengo_dl
 

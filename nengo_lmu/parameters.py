@@ -26,6 +26,18 @@ def glorot_uniform(rng, shape):
     ``shape`` is ``(n_out, n_in)`` (Nengo's orientation of a transform); the
     distribution is symmetric in the two, so it equals Keras' for the
     transposed kernel.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        The random number generator to draw from.
+    shape : tuple of int
+        ``(n_out, n_in)``.
+
+    Returns
+    -------
+    ndarray
+        Independent draws of :math:`U(-l, l)`, of shape ``shape``.
     """
     limit = np.sqrt(6.0 / (shape[0] + shape[1]))
     return rng.uniform(-limit, limit, size=shape)
@@ -37,6 +49,20 @@ def orthogonal(rng, shape):
     The Q factor of a standard normal matrix, with the signs of R's diagonal
     folded in so that the result is uniformly (Haar) distributed; rows or
     columns, whichever are fewer, are orthonormal.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        The random number generator to draw from.
+    shape : tuple of int
+        ``(rows, cols)`` of the Keras kernel (transpose it for Nengo's
+        ``(post, pre)``).
+
+    Returns
+    -------
+    ndarray
+        Of shape ``shape``: :math:`Q` with orthonormal columns if ``rows >=
+        cols``, else :math:`Q^T` with orthonormal rows.
     """
     rows, cols = shape
     flat = rng.standard_normal((max(rows, cols), min(rows, cols)))
@@ -56,6 +82,8 @@ def check_parameters(parameters, shapes, attr="weights", obj=None):
         The expected name and shape of every array.
     attr : str
         The argument named in the error.
+    obj : object, optional
+        The object named in the error (a cell or a classifier).
 
     Returns
     -------
@@ -182,7 +210,21 @@ NEURON_TYPES = (
 
 
 def describe_neuron_type(neuron_type):
-    """A JSON description of a neuron type: its class name and parameters."""
+    """A JSON description of a neuron type: its class name and parameters.
+
+    Parameters
+    ----------
+    neuron_type : nengo.neurons.NeuronType
+        The type to describe.
+
+    Returns
+    -------
+    dict
+        ``{"type": class name, "params": {name: float}}`` for the nengo types
+        that `neuron_type_from` can rebuild (``NEURON_TYPES``: the
+        constructor's arguments other than ``initial_state``); for any other
+        type only ``{"type": class name}``.
+    """
     name = type(neuron_type).__name__
     if name not in NEURON_TYPES:
         return {"type": name}
@@ -196,7 +238,18 @@ def describe_neuron_type(neuron_type):
 
 
 def neuron_type_from(description):
-    """The neuron type that `describe_neuron_type` described."""
+    """The neuron type that `describe_neuron_type` described.
+
+    Parameters
+    ----------
+    description : dict
+        A description written by `describe_neuron_type`.
+
+    Returns
+    -------
+    nengo.neurons.NeuronType
+        A new instance of the nengo type with the described parameters.
+    """
     name = description.get("type")
     if name not in NEURON_TYPES or "params" not in description:
         raise ValidationError(
@@ -208,9 +261,29 @@ def neuron_type_from(description):
 
 
 def save_model(path, model, structure, parameters, info=None, neuron_type=None):
-    """Save a model's ``parameters`` with its class name and ``structure``
-    (and its ``neuron_type`` and an ``info`` dict, such as measured
-    accuracies)."""
+    """Save a model's parameters with its class name and structure.
+
+    The metadata (`save_parameters`) holds ``model``, ``structure``, and if
+    given the description of ``neuron_type`` (`describe_neuron_type`) and
+    ``info``; `load_model` reads it back.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file to write.
+    model : str
+        The model's class name (``"LMUCell"``, ``"LMUClassifier"``).
+    structure : dict
+        The constructor arguments that fix the parameters' shapes
+        (JSON-serialisable).
+    parameters : dict of str -> array_like
+        The named arrays.
+    info : dict, optional
+        Anything else to store (JSON-serialisable), such as measured
+        accuracies.
+    neuron_type : nengo.neurons.NeuronType, optional
+        The hidden neuron type, recorded so that loading rebuilds it.
+    """
     metadata = {"model": model, "structure": structure}
     if neuron_type is not None:
         metadata["neuron_type"] = describe_neuron_type(neuron_type)

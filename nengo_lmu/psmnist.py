@@ -35,30 +35,78 @@ class Settings:
 
     ``n_*`` of None means the whole split (50,000 training, 10,000 test
     images).
+
+    Parameters
+    ----------
+    units : int
+        Hidden neurons of the `.LMUCell`.
+    order : int
+        Legendre coefficients of its memory; the window is the whole image,
+        ``theta = 784 * steps_per_pixel * dt`` seconds.
+    neuron_type : {"relu", "tanh"}
+        The hidden neurons (``RectifiedLinear()`` or ``Tanh(tau_ref=1)``).
+    dropout : float
+        Dropout on the hidden state, in training.
+    input_dropout : float
+        Dropout on the parallel inputs (the closed-form memory), in training.
+    epochs : int
+        Training epochs on the parallel path.
+    batch_size : int
+        Training minibatch size.
+    learning_rate : float
+        Adam's initial learning rate, decayed to zero on a cosine over the
+        whole training.
+    n_train : int or None
+        Training images (the first ones of the training split).
+    n_test_temporal : int or None
+        Test images for the temporal network with rate neurons.
+    n_test_spiking : int or None
+        Test images for the spiking hidden state with the exact memory.
+    n_test_neural_memory : int or None
+        Test images for the memory in spiking neurons too.
+    rate_scale : float
+        Factor on the firing rates of the spiking hidden state
+        (`.spiking_neuron_type`).
+    synapse : float
+        Lowpass time constant in seconds on the spiking neurons' outputs.
+        The readout is read at the last step, and a longer filter lags the
+        hidden state's last changes (first 200 test images, full model, rates
+        x1000: 97.5% at 5 ms, 99.5% at 2 ms).
+    memory_neurons : int
+        Neurons per coefficient of the spiking memory.
+    memory_synapse : float
+        The spiking memory's recurrent synapse in seconds.
+    steps_per_pixel : int
+        Steps each pixel is held for. The spiking readout averages over its
+        synapse: holding each pixel for 5 steps keeps the hidden state nearly
+        constant over that window (one step per pixel: 43% spiking against
+        74% rate, a small model).
+    dt : float
+        The time step in seconds.
+    minibatch_size : int
+        Test images simulated together in evaluation.
+    seed : int
+        Seed of the networks and of TensorFlow.
+    permutation : {"paper", "keras"}
+        The pixel order and split (`.datasets.psmnist`).
     """
 
     units: int = 1024
     order: int = 512
     neuron_type: str = "relu"
-    dropout: float = 0.5  # on the hidden state, in training
-    input_dropout: float = 0.25  # on the parallel inputs, in training
+    dropout: float = 0.5
+    input_dropout: float = 0.25
     epochs: int = 60
     batch_size: int = 100
     learning_rate: float = 1e-3
     n_train: int = None
-    n_test_temporal: int = 1000  # rate neurons, the whole temporal network
-    n_test_spiking: int = 1000  # spiking hidden state, exact memory
-    n_test_neural_memory: int = 100  # memory in spiking neurons too
-    rate_scale: float = 1000.0  # firing rates of the spiking hidden state
-    # on the spiking neurons' outputs; the readout is read at the last step,
-    # and a longer filter lags the hidden state's last changes (first 200 test
-    # images, full model, rates x1000: 97.5% at 5 ms, 99.5% at 2 ms)
+    n_test_temporal: int = 1000
+    n_test_spiking: int = 1000
+    n_test_neural_memory: int = 100
+    rate_scale: float = 1000.0
     synapse: float = 0.002
-    memory_neurons: int = 50  # per coefficient, for the spiking memory
+    memory_neurons: int = 50
     memory_synapse: float = 0.05
-    # the spiking readout averages over its synapse (5 ms): holding each pixel
-    # for 5 steps keeps the hidden state nearly constant over that window (one
-    # step per pixel: 43% spiking against 74% rate, a small model)
     steps_per_pixel: int = 5
     dt: float = 0.001
     minibatch_size: int = 200
@@ -107,6 +155,22 @@ class Pipeline:
         self.timings = {}
 
     def classifier(self, **kwargs):
+        """The run's `.LMUClassifier`, built from the settings.
+
+        A feed-forward hidden state (``hidden_to_hidden=False``) that also
+        reads the input (``input_to_hidden=True``), no feedback into the
+        memory: the structure that can be trained on the parallel path.
+
+        Parameters
+        ----------
+        **kwargs
+            Further `.LMUClassifier` arguments (``weights``, ``parallel``,
+            ``dropout``, ...).
+
+        Returns
+        -------
+        LMUClassifier
+        """
         s = self.settings
         return LMUClassifier(
             10,
@@ -123,11 +187,36 @@ class Pipeline:
         )
 
     def sequences(self, x):
-        """Images as input sequences, each pixel held ``steps_per_pixel`` steps."""
+        """Images as input sequences, each pixel held ``steps_per_pixel`` steps.
+
+        Parameters
+        ----------
+        x : (n, 784, 1) ndarray
+            Pixel sequences (`.datasets.psmnist`).
+
+        Returns
+        -------
+        (n, 784 * steps_per_pixel, 1) ndarray
+        """
         return np.repeat(x, self.settings.steps_per_pixel, axis=1)
 
     def features(self, cell, x, chunk=5000):
-        """The parallel cell's input at the last step, in chunks."""
+        """The parallel cell's input at the last step, in chunks.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The parallel cell (`.LMUCell.parallel_input`).
+        x : (n, 784, 1) ndarray
+            Pixel sequences (held for ``steps_per_pixel`` steps here).
+        chunk : int
+            Images computed at a time (bounds the memory used).
+
+        Returns
+        -------
+        (n, 1, parallel_size) float32 ndarray
+            The pixel and its memory at the last step, per image.
+        """
         parts = []
         for start in range(0, len(x), chunk):
             parts.append(
@@ -139,8 +228,21 @@ class Pipeline:
     # --- training -------------------------------------------------------
 
     def train(self):
-        """Train on the parallel path; returns the weights for the temporal
-        network (normalisation folded in)."""
+        """Train on the parallel path.
+
+        The closed-form memory of every training and test image at its last
+        step is normalised (`.parallel.normalization`), and the classifier is
+        trained on it in NengoDL (Adam, cosine decay, cross-entropy on the
+        logits); the accuracy on the test images goes into `results` as
+        ``"parallel path (rate)"``, the times into `timings`.
+
+        Returns
+        -------
+        dict of str to ndarray
+            The trained weights for the temporal network, with the
+            normalisation folded in (`.parallel.fold_normalization`); also
+            kept as ``weights``.
+        """
         import nengo_dl
         import tensorflow as tf
 
@@ -210,7 +312,26 @@ class Pipeline:
     # --- evaluation -----------------------------------------------------
 
     def network(self, weights, spiking=False, neural_memory=False):
-        """The temporal classifier with ``weights``, optionally spiking."""
+        """The temporal classifier with ``weights``, optionally spiking.
+
+        Parameters
+        ----------
+        weights : dict of str to ndarray
+            The classifier's weights (`train`).
+        spiking : bool
+            Spiking hidden neurons (`.convert_to_spiking` with the settings'
+            ``rate_scale`` and ``synapse``).
+        neural_memory : bool
+            The memory in spiking neurons too (``memory_neurons``,
+            ``memory_synapse``, scales from `memory_scales`); implies
+            ``spiking``.
+
+        Returns
+        -------
+        nengo.Network
+            With ``model`` (the classifier), ``inp`` (a Node for one input
+            per step) and ``probe`` (on the class scores).
+        """
         s = self.settings
         with nengo.Network(seed=s.seed) as net:
             net.model = self.classifier(weights=weights)
@@ -240,6 +361,22 @@ class Pipeline:
         produce at high orders, which would waste the ensembles' range: use
         ``margin`` times the largest magnitude of each coefficient over
         ``n_sequences`` training images (all steps, closed form) instead.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The temporal cell (its weights give the memory's input
+            :math:`u = e_x x + b_u`).
+        n_sequences : int
+            Training images to measure on (the first ones).
+        margin : float
+            Factor on the measured peaks.
+
+        Returns
+        -------
+        (order,) ndarray
+            One scale per coefficient (`.LegendreMemoryNetwork`'s
+            ``scaling``).
         """
         x = self.sequences(self.data["train"][0][:n_sequences])
         weights = cell.get_weights()
@@ -251,9 +388,32 @@ class Pipeline:
         return margin * np.max(np.abs(m), axis=(0, 1, 2))
 
     def evaluate(self, weights, n, spiking=False, neural_memory=False, scores=False):
-        """Accuracy of the temporal network on the first ``n`` test images
-        (rounded down to a multiple of the minibatch size), and how many
-        images that was; with ``scores``, also the class scores."""
+        """Accuracy of the temporal network on the first ``n`` test images.
+
+        Simulated in NengoDL, ``minibatch_size`` images at a time; the class
+        is the largest score at the last step.
+
+        Parameters
+        ----------
+        weights : dict of str to ndarray
+            The classifier's weights.
+        n : int
+            Test images; rounded down to a multiple of the minibatch size
+            (``min(minibatch_size, n)``).
+        spiking, neural_memory : bool
+            As for `network`.
+        scores : bool
+            Also return the class scores.
+
+        Returns
+        -------
+        accuracy : float
+            The fraction classified correctly.
+        n : int
+            The number of images evaluated.
+        scores : (n, 10) ndarray
+            Only with ``scores``: the class scores at the last step.
+        """
         import nengo_dl
 
         s = self.settings
@@ -276,7 +436,20 @@ class Pipeline:
     def run(self, after_each=None):
         """Train, evaluate rate, spiking and fully spiking; return the results.
 
-        ``after_each`` (optional) is called with the results after each stage.
+        Each evaluation with a number of test images of 0 or None in the
+        settings is skipped.
+
+        Parameters
+        ----------
+        after_each : callable, optional
+            Called with the results after each stage (to save them as they
+            come).
+
+        Returns
+        -------
+        dict
+            `results`: for each stage, ``accuracy`` (a fraction) and
+            ``images``.
         """
         s = self.settings
         weights = self.train()
@@ -303,7 +476,14 @@ class Pipeline:
         return self.results
 
     def table(self):
-        """The accuracies as a text table."""
+        """The accuracies as a text table.
+
+        Returns
+        -------
+        str
+            One line per stage of `results`: name, accuracy in percent and
+            number of images, under a header line.
+        """
         lines = [f"{'network':<34} {'accuracy':>9} {'images':>7}"]
         for name, result in self.results.items():
             accuracy = 100 * result["accuracy"]
@@ -312,7 +492,24 @@ class Pipeline:
 
     def figure(self, path, n_digits=3, n_neurons=40, n_steps=200):
         """A PNG of the accuracies, and for a few test digits the spiking
-        network's hidden spikes and class scores over the last steps."""
+        network's hidden spikes and class scores over the last steps.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The PNG file to write.
+        n_digits : int
+            Test digits to show (the first ones).
+        n_neurons : int
+            Hidden neurons whose spikes are shown.
+        n_steps : int
+            The last steps to show.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         import nengo_dl
 
         x, y = self.data["test"]
@@ -337,7 +534,22 @@ class Pipeline:
         return Path(path)
 
     def save(self, path):
-        """Save the trained weights with the settings and accuracies."""
+        """Save the trained weights with the settings and accuracies.
+
+        Weights are stored as float32 (as trained), with ``settings``,
+        ``results`` and ``timings`` as the file's ``info``
+        (`.LMUClassifier.save`); `pretrained` reads such a file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file to write.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         model = self.classifier(weights=self.weights, add_to_container=False)
         info = {
             "settings": dataclasses.asdict(self.settings),

@@ -58,6 +58,16 @@ def structured_update(order, theta, dt, method, memory):
         The discrete system to step (see `.discretize`).
     memory : (size_in, order) ndarray
         The memory (a view is fine); updated in place.
+
+    Returns
+    -------
+    callable
+        ``advance(u)`` with ``u`` of shape ``(size_in,)``: one step of
+        ``method``'s discrete system for every input dimension,
+        :math:`m \\leftarrow m + \\Delta t\\, A w` (Euler) or
+        :math:`m \\leftarrow R(\\Delta t A)\\, w + u e_0` (Padé), with
+        :math:`w = m - u e_0` (see the module's description). Returns
+        None; ``memory`` holds the result.
     """
     if order < 3:  # LAPACK's tridiagonal LU needs n >= 3 in scipy's wrapper
         raise ValueError("structured steps need order >= 3")

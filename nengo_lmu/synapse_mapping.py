@@ -38,6 +38,22 @@ def map_continuous_lowpass(A, B, tau):
 
     Exact in continuous time; in a simulator with step ``dt`` the error grows
     with ``dt / tau`` and with the system's fastest poles.
+
+    Parameters
+    ----------
+    A : (q, q) array_like
+        The continuous system's state matrix (per second).
+    B : (q, d) array_like
+        Its input matrix.
+    tau : float or nengo.Lowpass
+        The synapse's time constant in seconds (> 0).
+
+    Returns
+    -------
+    M : (q, q) ndarray
+        The recurrent transform, :math:`\\tau A + I`.
+    N : (q, d) ndarray
+        The input transform, :math:`\\tau B`.
     """
     A = np.asarray(A, dtype=np.float64)
     tau = _check_tau(tau)
@@ -58,6 +74,24 @@ def map_discrete_lowpass(Ad, Bd, tau, dt):
 
     Exact for every ``dt`` and ``tau``: the state follows the discrete system
     one step after its input (the synapse's delay).
+
+    Parameters
+    ----------
+    Ad : (q, q) array_like
+        The discrete system's state matrix (at ``dt``).
+    Bd : (q, d) array_like
+        Its input matrix.
+    tau : float or nengo.Lowpass
+        The synapse's time constant in seconds (> 0).
+    dt : float
+        The time step in seconds.
+
+    Returns
+    -------
+    M : (q, q) ndarray
+        The recurrent transform, :math:`(A_d - a I) / (1 - a)`.
+    N : (q, d) ndarray
+        The input transform, :math:`B_d / (1 - a)`.
     """
     Ad = np.asarray(Ad, dtype=np.float64)
     a = np.exp(-dt / _check_tau(tau))
@@ -98,6 +132,21 @@ def discrete_transfer_function(synapse, dt):
 
     Coefficients are in descending powers, as in `nengo.LinearFilter`, and
     include the synapse's own one-step delay (a strictly proper ``h(z)``).
+    An analog synapse is discretised with its own ``method``.
+
+    Parameters
+    ----------
+    synapse : nengo.LinearFilter
+        The synapse (``Lowpass``, ``Alpha``, a discrete ``LinearFilter``,
+        ...); None or a synapse without delay is refused.
+    dt : float
+        The time step in seconds.
+
+    Returns
+    -------
+    num, den : ndarray
+        :math:`h(z) = b(z) / c(z)`, leading zeros removed and ``den``
+        monic (``den[0] == 1``); ``len(num) < len(den)``.
     """
     if synapse is None:
         raise ValidationError(
@@ -226,6 +275,17 @@ def node_filter(linear_filter):
     input of step ``t``), while on a connection, whose synapse output is read
     one step later, it computes :math:`F(z)`. Running :math:`F(z) / z` in the
     Node gives :math:`F(z)` there too.
+
+    Parameters
+    ----------
+    linear_filter : nengo.LinearFilter
+        A discrete (``analog=False``) filter :math:`F(z)`.
+
+    Returns
+    -------
+    nengo.LinearFilter
+        :math:`F(z) / z` (one more zero in the denominator), to use as a
+        Node's output process.
     """
     return LinearFilter(
         linear_filter.num, np.concatenate([linear_filter.den, [0.0]]), analog=False
