@@ -24,7 +24,10 @@ def _psmnist(args):
     from nengo_lmu.psmnist import FULL, QUICK, Pipeline
 
     settings = FULL if args.full else QUICK
-    settings = dataclasses.replace(settings, **_overrides(settings, args.set))
+    try:
+        settings = dataclasses.replace(settings, **_overrides(settings, args.set))
+    except ValueError as error:
+        raise SystemExit(f"--set: {error}") from None
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -27,6 +27,7 @@ from nengo_lmu.parallel import fold_normalization, normalization
 from nengo_lmu.parameters import load_parameters
 
 NEURON_TYPES = {"relu": nengo.RectifiedLinear, "tanh": lambda: nengo.Tanh(tau_ref=1)}
+MEMORY_NEURON_TYPES = {"spiking_relu": nengo.SpikingRectifiedLinear, "lif": nengo.LIF}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +75,17 @@ class Settings:
         x1000: 97.5% at 5 ms, 99.5% at 2 ms).
     memory_neurons : int
         Neurons per coefficient of the spiking memory.
+    memory_neuron_type : {"spiking_relu", "lif"}
+        The spiking memory's neurons. Non-leaky integrate-and-fire neurons
+        (``SpikingRectifiedLinear``) pass on the integral of their input
+        exactly, up to one spike; LIF neurons lag fast inputs, which the
+        memory's recurrence amplifies. At order 512 the final memory's error
+        is larger than the coefficients' range with LIF, about half of it
+        with IF neurons, and a fifth with 200 IF neurons per coefficient
+        (``benchmarks/spiking_memory_psmnist.py``).
+    memory_max_rate : float
+        The spiking memory's neurons have maximum rates uniform in
+        ``[memory_max_rate / 2, memory_max_rate]`` Hz (at most ``1 / dt``).
     memory_synapse : float
         The spiking memory's recurrent synapse in seconds.
     steps_per_pixel : int
@@ -106,12 +118,32 @@ class Settings:
     rate_scale: float = 1000.0
     synapse: float = 0.002
     memory_neurons: int = 50
+    memory_neuron_type: str = "spiking_relu"
+    memory_max_rate: float = 900.0
     memory_synapse: float = 0.05
     steps_per_pixel: int = 5
     dt: float = 0.001
     minibatch_size: int = 200
     seed: int = 0
     permutation: str = "paper"
+
+    def __post_init__(self):
+        choices = {
+            "neuron_type": NEURON_TYPES,
+            "memory_neuron_type": MEMORY_NEURON_TYPES,
+            "permutation": ("paper", "keras"),
+        }
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(
+                    f"Settings.{name}={getattr(self, name)!r}: must be one of "
+                    f"{sorted(allowed)}"
+                )
+        if not 0 < self.memory_max_rate <= 1 / self.dt:
+            raise ValueError(
+                f"Settings.memory_max_rate={self.memory_max_rate}: must be in "
+                f"(0, 1 / dt] = (0, {1 / self.dt:g}] Hz (one spike a step at most)"
+            )
 
 
 QUICK = Settings(
@@ -344,6 +376,12 @@ class Pipeline:
                         n_neurons=s.memory_neurons,
                         synapse=s.memory_synapse,
                         scaling=self.memory_scales(net.model.cell),
+                        neuron_type=MEMORY_NEURON_TYPES[s.memory_neuron_type](),
+                        ensemble_kwargs=dict(
+                            max_rates=nengo.dists.Uniform(
+                                s.memory_max_rate / 2, s.memory_max_rate
+                            )
+                        ),
                     )
                 convert_to_spiking(
                     net,

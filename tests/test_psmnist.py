@@ -3,9 +3,11 @@
 import dataclasses
 import json
 
+import nengo
 import numpy as np
 import pytest
 
+from nengo_lmu import LegendreMemoryNetwork
 from nengo_lmu.cli import main
 from nengo_lmu.psmnist import QUICK, Pipeline
 
@@ -106,3 +108,48 @@ def test_pretrained_model_runs_as_recorded():
     with nengo_dl.Simulator(net, minibatch_size=50, progress_bar=False) as sim:
         scores = sim.predict({inp: x}, verbose=0)[probe][:, -1]
     assert np.sum(scores.argmax(axis=1) != y[:50]) <= 2
+
+
+@needs_data
+@pytest.mark.parametrize(
+    "neuron_type, nengo_type",
+    [("spiking_relu", nengo.SpikingRectifiedLinear), ("lif", nengo.LIF)],
+)
+def test_spiking_memory_settings_reach_the_memory(neuron_type, nengo_type):
+    settings = dataclasses.replace(
+        TINY,
+        order=4,
+        memory_neurons=7,
+        memory_neuron_type=neuron_type,
+        memory_max_rate=400.0,
+    )
+    pipeline = Pipeline(settings, data=DATA, verbose=False)
+    weights = pipeline.classifier().get_weights()
+    net = pipeline.network(weights, neural_memory=True)
+    memory = [n for n in net.all_networks if isinstance(n, LegendreMemoryNetwork)]
+    assert len(memory) == 1
+    ensembles = memory[0].all_ensembles
+    assert len(ensembles) == 4
+    for ens in ensembles:
+        assert ens.n_neurons == 7
+        assert type(ens.neuron_type) is nengo_type
+        assert (ens.max_rates.low, ens.max_rates.high) == (200.0, 400.0)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("memory_neuron_type", "alif"),
+        ("neuron_type", "sigmoid"),
+        ("permutation", "random"),
+        ("memory_max_rate", 2000.0),
+    ],
+)
+def test_bad_settings_name_the_field(field, value):
+    with pytest.raises(ValueError, match=f"Settings.{field}="):
+        dataclasses.replace(TINY, **{field: value})
+
+
+def test_psmnist_command_refuses_bad_settings():
+    with pytest.raises(SystemExit, match="memory_neuron_type='alif'.*one of"):
+        main(["psmnist", "--set", "memory_neuron_type=alif"])
