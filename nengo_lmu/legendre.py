@@ -421,7 +421,9 @@ def memory_trajectory(u, Ad, Bd, steps=None):
     memory at step ``t`` includes the input of step ``t``, as in
     `.LegendreMemory`). All steps are computed as an FFT convolution; a few
     chosen steps (for example only the last, for a sequence classifier) as
-    one matrix product each, :math:`m[t] = u[0..t]^T H[t..0]`.
+    one matrix product each, :math:`m[t] = u[0..t]^T H[t..0]`, or, for a
+    step shortly after another chosen one, by stepping
+    :math:`m[t] = A_d m[t - 1] + B_d u[t]` on from it.
 
     Parameters
     ----------
@@ -445,9 +447,20 @@ def memory_trajectory(u, Ad, Bd, steps=None):
         U = scipy.fft.rfft(u, n_fft, axis=-1)[..., None]
         HF = scipy.fft.rfft(H, n_fft, axis=0)
         return scipy.fft.irfft(U * HF, n_fft, axis=-2)[..., :n_steps, :]
-    out = []
-    for step in steps:
-        t = range(n_steps)[step]  # IndexError names an out-of-range step
-        # (a contiguous copy: numpy hands reversed views to a slow loop, not BLAS)
-        out.append(u[..., : t + 1] @ np.ascontiguousarray(H[t::-1]))
-    return np.stack(out, axis=-2)
+    Ad = np.asarray(Ad, dtype=np.float64)
+    Bd = np.asarray(Bd, dtype=np.float64).reshape(len(Ad), 1)
+    times = [range(n_steps)[step] for step in steps]  # IndexError if out of range
+    known = {}  # step -> memory
+    for t in sorted(set(times)):
+        previous = max((k for k in known if k < t), default=None)
+        if previous is not None and t - previous < n_steps // len(Ad):
+            # stepping on from an earlier result costs q^2 a step, the product
+            # below q * t: cheaper for nearby steps (a window at the end)
+            m = known[previous]
+            for k in range(previous + 1, t + 1):
+                m = m @ Ad.T + u[..., k, None] * Bd[:, 0]
+        else:
+            # (a contiguous copy: numpy hands reversed views to a slow loop)
+            m = u[..., : t + 1] @ np.ascontiguousarray(H[t::-1])
+        known[t] = m
+    return np.stack([known[t] for t in times], axis=-2)

@@ -167,5 +167,10 @@ def test_memory_trajectory_equals_the_recurrence(discretizer):
     assert np.allclose(memory_trajectory(u, Ad, Bd), stepped, atol=1e-12)
     chosen = memory_trajectory(u, Ad, Bd, steps=[0, 150, -1])
     assert np.allclose(chosen, stepped[..., [0, 150, 299], :], atol=1e-12)
+    # a window at the end (stepped on from its first step), in any order and
+    # with repeats, and steps close to an earlier one
+    steps = [-1, 290, -3, 295, 296, 296, 1, 2, 20]
+    window = memory_trajectory(u, Ad, Bd, steps=steps)
+    assert np.allclose(window, stepped[..., np.array(steps) % 300, :], atol=1e-12)
     with pytest.raises(IndexError):
         memory_trajectory(u, Ad, Bd, steps=[300])
