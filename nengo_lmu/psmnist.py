@@ -14,6 +14,7 @@ Requires NengoDL (``pip install nengo-lmu[dl]``).
 
 import dataclasses
 import time
+from functools import partial
 from pathlib import Path
 
 import nengo
@@ -157,6 +158,8 @@ class Settings:
                     f"Settings.{name}={getattr(self, name)!r}: must be one of "
                     f"{sorted(allowed)}"
                 )
+        if self.window < 1:
+            raise ValueError(f"Settings.window={self.window}: must be >= 1 step")
         if not 0 < self.memory_max_rate <= 1 / self.dt:
             raise ValueError(
                 f"Settings.memory_max_rate={self.memory_max_rate}: must be in "
@@ -171,6 +174,7 @@ QUICK = Settings(
     n_train=20000,
     n_test_temporal=200,
     n_test_spiking=200,
+    n_test_window=1000,
     n_test_neural_memory=20,
     minibatch_size=100,
 )
@@ -604,8 +608,8 @@ class Pipeline:
     def run(self, after_each=None):
         """Train, evaluate rate, spiking and fully spiking; return the results.
 
-        Each evaluation with a number of test images of 0 or None in the
-        settings is skipped.
+        Each evaluation with a number of test images of 0 in the settings is
+        skipped; None evaluates the whole test split.
 
         Parameters
         ----------
@@ -623,20 +627,27 @@ class Pipeline:
         weights = self.train()
         if after_each is not None:
             after_each(self.results)
-        for name, n, kwargs in (
-            ("temporal, rate", s.n_test_temporal, {}),
-            ("temporal, spiking hidden", s.n_test_spiking, dict(spiking=True)),
+        window = f"spiking hidden, last {s.window} steps"
+        for name, n, evaluate in (
+            ("temporal, rate", s.n_test_temporal, self.evaluate),
+            (
+                "temporal, spiking hidden",
+                s.n_test_spiking,
+                partial(self.evaluate, spiking=True),
+            ),
+            (window, s.n_test_window, self.evaluate_window),
             (
                 "temporal, spiking hidden and memory",
                 s.n_test_neural_memory,
-                dict(neural_memory=True),
+                partial(self.evaluate, neural_memory=True),
             ),
         ):
-            if not n:
+            n = len(self.data["test"][0]) if n is None else n
+            if n == 0:
                 continue
             _progress(f"Evaluating: {name} ({n} test images)", self.verbose)
             start = time.perf_counter()
-            accuracy, n_used = self.evaluate(weights, n, **kwargs)
+            accuracy, n_used = evaluate(weights, n)
             self.timings[name] = time.perf_counter() - start
             self.results[name] = {"accuracy": accuracy, "images": n_used}
             if after_each is not None:

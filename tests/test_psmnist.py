@@ -24,6 +24,7 @@ TINY = dataclasses.replace(
     n_train=2000,
     n_test_temporal=20,
     n_test_spiking=20,
+    n_test_window=20,
     n_test_neural_memory=0,
     minibatch_size=20,
     steps_per_pixel=1,
@@ -52,7 +53,12 @@ def test_temporal_network_reproduces_the_parallel_model():
 def test_psmnist_command(tmp_path, capsys):
     fields = ("units", "order", "epochs", "n_train", "learning_rate")
     settings = [f"{f}={getattr(TINY, f)}" for f in fields]
-    settings += ["n_test_temporal=20", "n_test_spiking=20", "n_test_neural_memory=0"]
+    settings += [
+        "n_test_temporal=20",
+        "n_test_spiking=20",
+        "n_test_window=20",
+        "n_test_neural_memory=0",
+    ]
     args = ["psmnist", "--data", str(DATA), "--out", str(tmp_path), "--quiet"]
     main(
         args
@@ -63,6 +69,7 @@ def test_psmnist_command(tmp_path, capsys):
     assert "temporal, spiking hidden" in out
     results = json.loads((tmp_path / "psmnist.json").read_text())
     assert results["settings"]["units"] == 32
+    assert results["results"]["spiking hidden, last 50 steps"]["images"] == 20
     assert (tmp_path / "psmnist.png").stat().st_size > 10000
     from nengo_lmu import LMUClassifier
 
