@@ -118,6 +118,34 @@ def test_pretrained_model_runs_as_recorded():
 
 
 @needs_data
+def test_order256_model_loads_and_classifies():
+    """The second shipped model: order 256, its recorded accuracy, and the
+    closed-form parallel model (numpy) gets the first 100 test images right
+    but for at most 2 (measured: all)."""
+    from nengo_lmu.datasets import psmnist
+    from nengo_lmu.psmnist import pretrained
+
+    model, info = pretrained("psmnist_order256", add_to_container=False)
+    assert model.cell.order == 256
+    assert info["results"]["parallel path (rate)"]["accuracy"] > 0.98
+    x, y = psmnist("paper", DATA)["test"]
+    x = np.repeat(x[:100], info["settings"]["steps_per_pixel"], axis=1)
+    features = model.cell.parallel_input(x, [-1])[:, 0]  # [x, memory of x]
+    w = model.get_weights()
+    memory = features[:, 1:] * w["input_encoders"][0, 0]  # of u = e_x x
+    hidden = np.maximum(
+        0,
+        features[:, :1] @ w["input_kernel"].T
+        + memory @ w["memory_kernel"].T
+        + w["hidden_bias"],
+    )
+    scores = hidden @ w["readout_kernel"].T + w["readout_bias"]
+    assert np.sum(scores.argmax(axis=1) != y[:100]) <= 2
+    with pytest.raises(ValueError, match="ships"):
+        pretrained("psmnist_order64")
+
+
+@needs_data
 @pytest.mark.parametrize(
     "neuron_type, nengo_type",
     [("spiking_relu", nengo.SpikingRectifiedLinear), ("lif", nengo.LIF)],
