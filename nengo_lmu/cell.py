@@ -95,6 +95,25 @@ class LMUCell(nengo.Network):
         Let NengoDL fine-tune :math:`\\bar{A}` and :math:`\\bar{B}` (needs
         ``memory="connections"``). Otherwise every part of the memory is
         marked non-trainable.
+    trainable_theta : bool
+        Let NengoDL learn the window, as KerasLMU's ``trainable_theta`` does
+        (needs ``memory="connections"`` and ``discretizer="euler"``). The
+        Euler step is linear in :math:`1/\\theta`,
+
+        .. math::
+
+            m_t = m_{t-1} + \\kappa (A_1 m_{t-1} + B_1 u_t),
+            \\qquad \\kappa = \\Delta t / \\theta,
+
+        with :math:`A_1, B_1` the system of a 1 s window (`.lmu_system`), so
+        :math:`\\kappa` is one trainable scalar transform (the weight
+        ``theta_inv``: KerasLMU's ``theta_inv``, one over theta in steps)
+        and :math:`A_1, B_1` stay fixed. Zero-order hold is not offered: its
+        :math:`\\bar{A} = e^{A_1 \\kappa}` is not a connection transform.
+        The learned window is `learned_theta`; run the trained cell with
+        ``theta=cell.learned_theta(sim)``, ``discretizer="euler"`` and any
+        memory. Nothing keeps :math:`\\kappa` in Euler's stable range
+        (`.euler_min_theta`) during training.
     memory_kwargs : dict, optional
         For ``memory="neurons"``: arguments of `.LegendreMemoryNetwork`
         (``n_neurons`` at least, and ``dt``).
@@ -143,6 +162,7 @@ class LMUCell(nengo.Network):
     neuron_type = NeuronTypeParam("neuron_type", readonly=True)
     memory_type = EnumParam("memory", values=MEMORY_TYPES, readonly=False)
     trainable_memory = BoolParam("trainable_memory", readonly=True)
+    trainable_theta = BoolParam("trainable_theta", readonly=True)
     dt = NumberParam("dt", low=0, low_open=True, readonly=True)
     parallel = BoolParam("parallel", readonly=True)
 
@@ -166,6 +186,7 @@ class LMUCell(nengo.Network):
         dt=0.001,
         parallel=False,
         weights=None,
+        trainable_theta=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -183,6 +204,7 @@ class LMUCell(nengo.Network):
         self.neuron_type = neuron_type
         self.memory_type = memory
         self.trainable_memory = trainable_memory
+        self.trainable_theta = trainable_theta
         self.dt = dt
         self.parallel = parallel
         self._check_options(memory_kwargs)
@@ -218,6 +240,20 @@ class LMUCell(nengo.Network):
     # --- structure -------------------------------------------------------
 
     def _check_options(self, memory_kwargs):
+        if self.trainable_theta and (
+            self.memory_type != "connections"
+            or self.discretizer != "euler"
+            or self.trainable_memory
+        ):
+            raise ValidationError(
+                f"trainable_theta=True needs memory='connections', discretizer="
+                f"'euler' and trainable_memory=False (the Euler step is linear in "
+                f"1/theta; zero-order hold's exp(A dt / theta) is not), got memory="
+                f"{self.memory_type!r}, discretizer={self.discretizer!r}, "
+                f"trainable_memory={self.trainable_memory}",
+                attr="trainable_theta",
+                obj=self,
+            )
         if self.trainable_memory and self.memory_type != "connections":
             raise ValidationError(
                 f"trainable_memory=True needs memory='connections' (the only memory "
@@ -282,6 +318,7 @@ class LMUCell(nengo.Network):
             "use_bias": self.use_bias,
             "discretizer": self.discretizer,
             "trainable_memory": self.trainable_memory,
+            "trainable_theta": self.trainable_theta,
         }
 
     @property
@@ -302,6 +339,7 @@ class LMUCell(nengo.Network):
         memory_bias        (memory_d,)                      :math:`b_u`
         A                  (memory_d, order, order)         :math:`\\bar{A}`
         B                  (memory_d, order)                :math:`\\bar{B}`
+        theta_inv          ()                               :math:`\\Delta t / \\theta`
         memory_kernel      (units, memory_d * order)        :math:`W_m`
         input_kernel       (units, input_d)                 :math:`W_x`
         hidden_kernel      (units, units)                   :math:`W_h`
@@ -309,7 +347,8 @@ class LMUCell(nengo.Network):
         ================== ================================ ==============
 
         Only the names that the cell's options use are present (``A`` and
-        ``B`` only if ``trainable_memory``).
+        ``B`` only if ``trainable_memory``, ``theta_inv`` only if
+        ``trainable_theta``).
 
         Returns
         -------
@@ -327,6 +366,8 @@ class LMUCell(nengo.Network):
         if self.trainable_memory:
             shapes["A"] = (md, q, q)
             shapes["B"] = (md, q)
+        if self.trainable_theta:
+            shapes["theta_inv"] = ()
         shapes["memory_kernel"] = (self.units, md * q)
         if self.input_to_hidden:
             shapes["input_kernel"] = (self.units, self.input_d)
@@ -343,7 +384,8 @@ class LMUCell(nengo.Network):
         ``glorot_uniform`` over their combined fan-in; :math:`e_m` and
         :math:`W_h` are ``orthogonal``; biases are zero. With
         ``trainable_memory``, ``A`` and ``B`` start at the discretised system
-        (`discrete_system`), repeated for each memory.
+        (`discrete_system`), repeated for each memory; with
+        ``trainable_theta``, ``theta_inv`` at ``dt / theta``.
 
         Parameters
         ----------
@@ -370,6 +412,8 @@ class LMUCell(nengo.Network):
             Ad, Bd = self.discrete_system()
             weights["A"] = np.repeat(Ad[None], md, axis=0)
             weights["B"] = np.repeat(Bd.T, md, axis=0)
+        if self.trainable_theta:
+            weights["theta_inv"] = np.array(self.dt / self.theta)
         n_hid = md * q + (self.input_d if self.input_to_hidden else 0)
         kernel = glorot_uniform(rng, (units, n_hid))
         weights["memory_kernel"] = kernel[:, : md * q]
@@ -463,6 +507,9 @@ class LMUCell(nengo.Network):
     def _build_memory_connections(self, memory_input):
         """:math:`m_t = \\bar{A} m_{t-1} + \\bar{B} u_t` as connections, one
         pair per memory dimension."""
+        if self.trainable_theta:
+            self._build_theta_connections(memory_input)
+            return
         q = self.order
         if self.trainable_memory:
             A, B = self.initial["A"], self.initial["B"]
@@ -489,6 +536,55 @@ class LMUCell(nengo.Network):
         if not self.trainable_memory:
             for conn in self.memory_connections:
                 self._freeze(conn)
+
+    def _build_theta_connections(self, memory_input):
+        """The Euler step :math:`m_t = m_{t-1} + \\kappa (A_1 m_{t-1} + B_1
+        u_t)` with :math:`\\kappa` (``theta_inv``) one scalar transform."""
+        q, md = self.order, self.memory_d
+        A1, B1 = lmu_system(q, 1.0)
+        change = nengo.Node(size_in=md * q, label="memory_change")
+        fixed = [nengo.Connection(self.memory, self.memory, synapse=0)]
+        for j in range(md):
+            block = slice(j * q, (j + 1) * q)
+            fixed.append(
+                nengo.Connection(
+                    self.memory[block], change[block], transform=A1, synapse=0
+                )
+            )
+            fixed.append(
+                nengo.Connection(
+                    memory_input[j], change[block], transform=B1, synapse=None
+                )
+            )
+        rate = nengo.Connection(
+            change,
+            self.memory,
+            transform=float(self.initial["theta_inv"]),
+            synapse=None,
+        )
+        self.named_connections["theta_inv"] = rate
+        self._readers["theta_inv"] = lambda sim: self._read_weights(sim, rate)
+        self.memory_connections = fixed + [rate]
+        for conn in fixed:
+            self._freeze(conn)
+
+    def learned_theta(self, sim=None):
+        """The window in seconds, :math:`\\Delta t /` ``theta_inv``.
+
+        Parameters
+        ----------
+        sim : nengo.Simulator or nengo_dl.Simulator, optional
+            Read the live (trained) value from this simulator.
+
+        Returns
+        -------
+        float
+            The learned window (``theta`` itself without
+            ``trainable_theta``).
+        """
+        if not self.trainable_theta:
+            return self.theta
+        return float(self.dt / self.get_weights(sim)["theta_inv"])
 
     def _build_parallel_memory(self):
         """The memory as a passthrough node fed the closed-form memories.
@@ -694,7 +790,9 @@ class LMUCell(nengo.Network):
         **kwargs
             Further `LMUCell` arguments (``neuron_type``, ``memory``, ``dt``,
             ``parallel``, ``label``, ...). Structural options (`structure`)
-            may be given only with the value in the file.
+            may be given only with the value in the file. ``memory`` defaults
+            to ``"connections"`` for a file with ``trainable_memory`` or
+            ``trainable_theta``.
 
         Returns
         -------
@@ -703,6 +801,9 @@ class LMUCell(nengo.Network):
             with the file's structure and weights.
         """
         arrays, arguments = load_model(path, "LMUCell", kwargs)
+        if arguments.get("trainable_memory") or arguments.get("trainable_theta"):
+            # trained A and B, or theta_inv, live in the connection memory
+            arguments.setdefault("memory", "connections")
         return cls(**arguments, weights=arrays)
 
     # --- the parallel path ---------------------------------------------

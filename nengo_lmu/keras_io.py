@@ -33,8 +33,6 @@ def _check_lmu_options(options, where):
         problems.append(
             f"hidden activation {options['activation']!r} (supported: {ACTIVATIONS})"
         )
-    if options["trainable_theta"]:
-        problems.append("trainable_theta=True")
     if not options["has_kernel"]:
         problems.append("no input kernel (kernel_initializer=None)")
     if problems:
@@ -70,10 +68,17 @@ def _cell_weights(options, arrays):
     if hidden_to_hidden:
         weights["hidden_kernel"] = arrays["hidden_recurrent_kernel"].T
     weights["hidden_bias"] = arrays.get("hidden_bias", np.zeros(units))
+    # a trained window: KerasLMU's discretisers with 1 / theta_inv steps
+    # compute exactly what the fixed-theta memory of that window computes
+    theta_steps = (
+        1 / float(arrays["theta_inv"])
+        if options["trainable_theta"]
+        else float(options["theta"])
+    )
     cell_options = {
         "units": units,
         "order": order,
-        "theta_steps": float(options["theta"]),
+        "theta_steps": theta_steps,
         "input_d": input_d,
         "memory_d": memory_d,
         "hidden_to_memory": options["hidden_to_memory"],
@@ -94,8 +99,10 @@ def lmu_layer_weights(layer):
     ----------
     layer : keras_lmu.LMU
         A built layer whose hidden cell is a ``SimpleRNNCell`` or a ``Dense``
-        layer with ``tanh`` or ``relu`` activation, with an input kernel and
-        a fixed theta.
+        layer with ``tanh`` or ``relu`` activation, with an input kernel. A
+        layer with ``trainable_theta`` gives its trained window (one over
+        its ``theta_inv``) as a fixed one: KerasLMU's memory with that
+        window, zero-order hold or Euler, is the fixed memory of it.
 
     Returns
     -------
@@ -134,6 +141,8 @@ def lmu_layer_weights(layer):
     arrays = {"kernel": value(memory.kernel), "hidden_kernel": value(hidden.kernel)}
     if layer.use_bias:
         arrays["bias"] = value(memory.bias)
+    if layer.trainable_theta:
+        arrays["theta_inv"] = value(memory.theta_inv)
     if layer.memory_to_memory:
         arrays["recurrent_kernel"] = value(memory.recurrent_kernel)
     if options["hidden_cell"] == "SimpleRNNCell":
@@ -409,7 +418,8 @@ def _lmu_arrays_v3(weights, layer, options):
 
     Variables are stored by creation order: the hidden cell's kernel,
     recurrent kernel (``SimpleRNNCell``) and bias; the memory's kernel, bias
-    (``use_bias``) and recurrent kernel (``memory_to_memory``).
+    (``use_bias``), ``theta_inv`` (``trainable_theta``) and recurrent kernel
+    (``memory_to_memory``).
     """
     base = f"_layer_checkpoint_dependencies/{layer}"
 
@@ -424,6 +434,7 @@ def _lmu_arrays_v3(weights, layer, options):
     if options["hidden_use_bias"]:
         hidden_names.append("hidden_bias")
     memory_names = ["kernel"] + (["bias"] if options["use_bias"] else [])
+    memory_names += ["theta_inv"] if options["trainable_theta"] else []
     memory_names += ["recurrent_kernel"] if options["memory_to_memory"] else []
     hidden = variables(f"{base}/hidden_cell/vars")
     memory = variables(f"{base}/layer/cell/vars") or variables(f"{base}/layer/vars")

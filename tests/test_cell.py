@@ -125,6 +125,39 @@ def test_memory_implementations_agree(Simulator, memory):
     assert np.allclose(outputs[0], outputs[1], atol=1e-5)
 
 
+def test_trainable_theta_memory_is_the_euler_memory(Simulator):
+    """The trainable-theta memory (Euler as ``m + kappa (A_1 m + B_1 u)``)
+    computes the Euler memory of the `process` (1e-5, as above), and with
+    its ``theta_inv`` set, the memory of that window."""
+    x = sequence(2)
+    kwargs = dict(units=UNITS, order=ORDER, input_d=INPUT_D, discretizer="euler")
+    kwargs.update(memory_d=2, hidden_to_memory=True, memory_to_memory=True, seed=5)
+    theta = 2 * THETA_STEPS * DT  # Euler is stable at this order from 1.1 theta
+    weights = LMUCell(theta=theta, add_to_container=False, **kwargs).get_weights()
+    trainable = dict(memory="connections", trainable_theta=True)
+    outputs = run_cells(
+        Simulator,
+        [
+            (lambda: LMUCell(theta=theta, **kwargs), x),
+            (lambda: LMUCell(theta=theta, **trainable, **kwargs), x),
+            (lambda: LMUCell(theta=1.5 * theta, weights=weights, **kwargs), x),
+            (
+                lambda: LMUCell(
+                    theta=theta,
+                    weights={**weights, "theta_inv": DT / (1.5 * theta)},
+                    **trainable,
+                    **kwargs,
+                ),
+                x,
+            ),
+        ],
+    )
+    assert np.max(np.abs(outputs[0])) > 0.1
+    assert np.allclose(outputs[0], outputs[1], atol=1e-5)
+    assert np.allclose(outputs[2], outputs[3], atol=1e-5)
+    assert not np.allclose(outputs[0], outputs[2], atol=1e-3)
+
+
 def test_initial_weights_follow_keras_initialisers():
     cell = LMUCell(
         units=64,
@@ -204,6 +237,15 @@ def test_bad_options():
     with pytest.raises(ValidationError, match="n_neurons") as info:
         LMUCell(**args, memory="neurons")
     assert info.value.attr == "memory_kwargs"
+    for bad in (
+        dict(),
+        dict(memory="connections"),
+        dict(discretizer="euler"),
+        dict(memory="connections", discretizer="euler", trainable_memory=True),
+    ):
+        with pytest.raises(ValidationError, match="discretizer='euler'") as info:
+            LMUCell(**args, trainable_theta=True, **bad)
+        assert info.value.attr == "trainable_theta"
     with pytest.raises(ValidationError, match="hidden_to_hidden") as info:
         LMUCell(**args, parallel=True)
     assert info.value.attr == "parallel"
@@ -265,3 +307,25 @@ def test_save_and_load(tmp_path):
     np.savez(tmp_path / "other.npz", memory_kernel=np.zeros((6, 8)))
     with pytest.raises(ValidationError, match="__metadata__"):
         LMUCell.load(tmp_path / "other.npz")
+
+
+def test_trainable_theta_saves_and_loads(tmp_path):
+    args = dict(units=4, order=3, theta=0.05, input_d=1, discretizer="euler")
+    cell = LMUCell(
+        **args,
+        memory="connections",
+        trainable_theta=True,
+        weights=None,
+        seed=1,
+        add_to_container=False,
+    )
+    assert cell.weight_shapes()["theta_inv"] == ()
+    assert np.isclose(cell.get_weights()["theta_inv"], DT / 0.05)
+    assert np.isclose(cell.learned_theta(), 0.05)
+    cell.save(tmp_path / "cell.npz")
+    loaded = LMUCell.load(tmp_path / "cell.npz", add_to_container=False)
+    assert loaded.trainable_theta and loaded.memory_type == "connections"
+    assert np.isclose(loaded.get_weights()["theta_inv"], DT / 0.05)
+    # without trainable_theta, the weight is refused by name
+    with pytest.raises(ValidationError, match=r"unexpected \['theta_inv'\]"):
+        LMUCell(**args, weights=cell.get_weights(), add_to_container=False)

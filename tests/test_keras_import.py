@@ -150,6 +150,47 @@ def test_keras_lmu_files_load_and_match(
     assert classifier.cell.memory_d == memory_d and classifier.cell.use_bias == use_bias
 
 
+@pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
+@pytest.mark.parametrize("discretizer", ("zoh", "euler"))
+def test_trained_theta_is_imported(tmp_path, save_format, discretizer):
+    """A layer with ``trainable_theta`` whose window has moved (theta_inv set
+    to 1 / 25 steps, from 1 / 20): the Nengo cell gets the trained window,
+    and gives Keras' predictions (tolerance as above)."""
+    from nengo_lmu.keras_io import load_keras_lmu_model
+
+    tf.keras.utils.set_random_seed(2)
+    inp = tf.keras.Input((30, 2))
+    layer = keras_lmu.LMU(
+        memory_d=1,
+        order=8,
+        theta=20,  # steps (Euler needs > 17.7 at order 8)
+        hidden_cell=tf.keras.layers.SimpleRNNCell(6),
+        memory_to_memory=True,
+        use_bias=True,
+        bias_initializer="glorot_uniform",
+        trainable_theta=True,
+        discretizer=discretizer,
+    )
+    out = tf.keras.layers.Dense(3)(layer(inp))
+    model = tf.keras.Model(inp, out)
+    layer.layer.cell.theta_inv.assign(1 / 25)
+    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
+    model.save(path, save_format=save_format)
+    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
+    expected = model.predict(x, verbose=0)[0]
+
+    with nengo.Network() as net:
+        classifier = load_keras_lmu_model(path)
+        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
+        nengo.Connection(stim, classifier.input, synapse=None)
+        probe = nengo.Probe(classifier.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(30)
+    assert np.isclose(classifier.cell.theta, 25 * 0.001)
+    assert classifier.cell.discretizer == discretizer
+    assert np.allclose(sim.data[probe][-1], expected, atol=1e-4)
+
+
 def test_unsupported_keras_models_are_refused(tmp_path):
     from nengo_lmu.keras_io import read_keras_lmu_model
 
@@ -166,13 +207,12 @@ def test_unsupported_keras_models_are_refused(tmp_path):
         memory_d=1,
         order=4,
         theta=10,
-        hidden_cell=tf.keras.layers.SimpleRNNCell(3),
-        trainable_theta=True,
+        hidden_cell=tf.keras.layers.GRUCell(3),
     )(inp)
     out = tf.keras.layers.Dense(2)(lmu)
-    tf.keras.Model(inp, out).save(tmp_path / "theta.h5")
-    with pytest.raises(ValidationError, match="trainable_theta=True"):
-        read_keras_lmu_model(tmp_path / "theta.h5")
+    tf.keras.Model(inp, out).save(tmp_path / "gru.h5")
+    with pytest.raises(ValidationError, match="hidden cell 'GRUCell'"):
+        read_keras_lmu_model(tmp_path / "gru.h5")
 
     (tmp_path / "junk.h5").write_bytes(b"not a model")
     with pytest.raises(ValidationError, match="neither an HDF5 nor a zip"):

@@ -108,3 +108,97 @@ def test_parallel_training_transfers_to_the_temporal_cell():
     with nengo_dl.Simulator(temporal, minibatch_size=16, progress_bar=False) as sim:
         temporal_out = sim.predict({temporal.inp: x}, verbose=0)[temporal.probe]
     assert np.allclose(temporal_out.reshape(-1, 1, 1), parallel_out, atol=1e-4)
+
+
+def test_trainable_theta_gradient_equals_keras_lmu():
+    """One SGD step moves ``theta_inv`` as KerasLMU's ``trainable_theta``
+    moves its own (the same parameter: one over theta in steps), for the
+    same weights, data and loss. Tolerance 1e-3 relative: both in float32,
+    through 30 steps of back-propagation."""
+    keras_lmu = pytest.importorskip("keras_lmu")
+    from nengo_lmu.keras_io import lmu_layer_weights
+
+    # small enough that KerasLMU's non-negativity constraint on theta_inv
+    # does not clip the step
+    n_steps, lr = 30, 1e-3
+    rng = np.random.RandomState(3)
+    x = rng.uniform(-1, 1, size=(8, n_steps, 1)).astype(np.float32)
+    y = rng.uniform(-1, 1, size=(8, 1)).astype(np.float32)
+
+    tf.keras.utils.set_random_seed(3)
+    layer = keras_lmu.LMU(
+        memory_d=1,
+        order=ORDER,
+        theta=20,
+        hidden_cell=tf.keras.layers.SimpleRNNCell(UNITS),
+        hidden_to_memory=True,
+        input_to_hidden=True,
+        trainable_theta=True,
+        discretizer="euler",
+    )
+    inp = tf.keras.Input((n_steps, 1))
+    dense = tf.keras.layers.Dense(1)
+    keras_model = tf.keras.Model(inp, dense(layer(inp)))
+    keras_model.compile(optimizer=tf.optimizers.SGD(lr), loss="mse")
+    options, weights = lmu_layer_weights(layer)
+    kernel, bias = [w.numpy() for w in dense.weights]
+    keras_before = float(layer.layer.cell.theta_inv.numpy())
+    keras_model.train_on_batch(x, y)
+    keras_step = float(layer.layer.cell.theta_inv.numpy()) - keras_before
+
+    options.pop("activation")
+    theta = options.pop("theta_steps") * DT
+    with nengo.Network(seed=0) as net:
+        nengo_dl.configure_settings(stateful=False, keep_history=False)
+        cell = LMUCell(
+            theta=theta,
+            weights={**weights, "theta_inv": DT / theta},
+            memory="connections",
+            trainable_theta=True,
+            **{**options, "discretizer": "euler"},
+        )
+        stim = nengo.Node(np.zeros(1))
+        nengo.Connection(stim, cell.input, synapse=None)
+        out = nengo.Node(size_in=1)
+        nengo.Connection(cell.output, out, transform=kernel.T, synapse=None)
+        nengo.Connection(nengo.Node([1.0]), out, transform=bias[:, None], synapse=None)
+        probe = nengo.Probe(out)
+    with nengo_dl.Simulator(net, minibatch_size=8, progress_bar=False) as sim:
+        sim.compile(optimizer=tf.optimizers.SGD(lr), loss=tf.losses.mse)
+        before = cell.get_weights(sim)["theta_inv"]
+        assert np.isclose(before, keras_before)
+        sim.fit({stim: x}, {probe: y[:, None]}, epochs=1, verbose=0)
+        step = cell.get_weights(sim)["theta_inv"] - before
+        learned = cell.learned_theta(sim)
+    assert abs(keras_step) > 1e-5 * keras_before, keras_step
+    assert np.isclose(step, keras_step, rtol=1e-3, atol=0), (step, keras_step)
+    assert np.isclose(learned, DT / (before + step))
+
+
+def test_trainable_theta_learns_the_window():
+    """On the delay task with a window too short for the delay, training
+    lengthens theta and the loss falls."""
+    x, y = delay_task(32, seed=4)
+    short = 8 * DT  # the task needs 10 steps of memory
+    with nengo.Network(seed=0) as net:
+        net.cell = LMUCell(
+            UNITS,
+            ORDER,
+            short,
+            input_d=1,
+            memory="connections",
+            trainable_theta=True,
+            discretizer="euler",
+        )
+        net.inp = nengo.Node(np.zeros(1))
+        nengo.Connection(net.inp, net.cell.input, synapse=None)
+        net.out = nengo.Node(size_in=1)
+        nengo.Connection(
+            net.cell.output, net.out, transform=np.zeros((1, UNITS)), synapse=None
+        )
+        net.probe = nengo.Probe(net.out)
+    sim, before, after = fit(net, x, y, epochs=15)
+    with sim:
+        learned = net.cell.learned_theta(sim)
+    assert after < 0.5 * before, (before, after)
+    assert learned > 1.2 * short, learned
