@@ -135,7 +135,7 @@ class Settings:
     n_test_window: int = None
     window: int = 50
     synapse: float = 0.002
-    memory_neurons: int = 50
+    memory_neurons: int = 200
     memory_neuron_type: str = "spiking_relu"
     memory_max_rate: float = 900.0
     memory_synapse: float = 0.05
