@@ -28,6 +28,8 @@ import datetime
 import json
 import os
 import platform
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -181,8 +183,9 @@ def main():
             (order, 200, "IF 450-900 Hz") for order in (64, 256, 512)
         ]
     env = {
-        "command": "python benchmarks/spiking_memory_psmnist.py"
-        + (" --quick" if args.quick else ""),
+        "command": shlex.join(
+            ["python", "benchmarks/spiking_memory_psmnist.py", *sys.argv[1:]]
+        ),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec="seconds"
         ),
