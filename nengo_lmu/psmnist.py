@@ -663,10 +663,10 @@ class Pipeline:
             One line per stage of `results`: name, accuracy in percent and
             number of images, under a header line.
         """
-        lines = [f"{'network':<34} {'accuracy':>9} {'images':>7}"]
+        lines = [f"{'network':<36} {'accuracy':>9} {'images':>7}"]
         for name, result in self.results.items():
             accuracy = 100 * result["accuracy"]
-            lines.append(f"{name:<34} {accuracy:>8.2f}% {result['images']:>7}")
+            lines.append(f"{name:<36} {accuracy:>8.2f}% {result['images']:>7}")
         return "\n".join(lines)
 
     def figure(self, path, n_digits=3, n_neurons=40, n_steps=200):
