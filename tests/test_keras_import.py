@@ -111,6 +111,26 @@ def keras_classifier(hidden, memory_d, use_bias, h2m, m2m, i2h, seed):
     return tf.keras.Model(inp, out)
 
 
+def keras_and_nengo(model, path, save_format):
+    """Save ``model``, load it into Nengo, run both on one input (30 x 2).
+
+    Returns Keras' prediction, the loaded classifier and its last scores.
+    """
+    from nengo_lmu.keras_io import load_keras_lmu_model
+
+    model.save(path, save_format=save_format)
+    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
+    expected = model.predict(x, verbose=0)[0]
+    with nengo.Network() as net:
+        classifier = load_keras_lmu_model(path)
+        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
+        nengo.Connection(stim, classifier.input, synapse=None)
+        probe = nengo.Probe(classifier.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(30)
+    return expected, classifier, sim.data[probe][-1]
+
+
 @pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
 @pytest.mark.parametrize(
     "hidden, memory_d, use_bias, h2m, m2m, i2h",
@@ -129,22 +149,9 @@ def test_keras_lmu_files_load_and_match(
     Keras computes in float32 (its zero-order hold of this small order is
     accurate to about 1e-7).
     """
-    from nengo_lmu.keras_io import load_keras_lmu_model
-
     model = keras_classifier(hidden, memory_d, use_bias, h2m, m2m, i2h, seed=1)
     path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
-    model.save(path, save_format=save_format)
-    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
-    expected = model.predict(x, verbose=0)[0]
-
-    with nengo.Network() as net:
-        classifier = load_keras_lmu_model(path)
-        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
-        nengo.Connection(stim, classifier.input, synapse=None)
-        probe = nengo.Probe(classifier.output)
-    with nengo.Simulator(net, progress_bar=False) as sim:
-        sim.run_steps(30)
-    scores = sim.data[probe][-1]
+    expected, classifier, scores = keras_and_nengo(model, path, save_format)
     softmax = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
     assert np.allclose(softmax, expected, atol=1e-4), np.abs(softmax - expected).max()
     assert classifier.cell.memory_d == memory_d and classifier.cell.use_bias == use_bias
@@ -156,8 +163,6 @@ def test_trained_theta_is_imported(tmp_path, save_format, discretizer):
     """A layer with ``trainable_theta`` whose window has moved (theta_inv set
     to 1 / 25 steps, from 1 / 20): the Nengo cell gets the trained window,
     and gives Keras' predictions (tolerance as above)."""
-    from nengo_lmu.keras_io import load_keras_lmu_model
-
     tf.keras.utils.set_random_seed(2)
     inp = tf.keras.Input((30, 2))
     layer = keras_lmu.LMU(
@@ -175,20 +180,10 @@ def test_trained_theta_is_imported(tmp_path, save_format, discretizer):
     model = tf.keras.Model(inp, out)
     layer.layer.cell.theta_inv.assign(1 / 25)
     path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
-    model.save(path, save_format=save_format)
-    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
-    expected = model.predict(x, verbose=0)[0]
-
-    with nengo.Network() as net:
-        classifier = load_keras_lmu_model(path)
-        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
-        nengo.Connection(stim, classifier.input, synapse=None)
-        probe = nengo.Probe(classifier.output)
-    with nengo.Simulator(net, progress_bar=False) as sim:
-        sim.run_steps(30)
+    expected, classifier, scores = keras_and_nengo(model, path, save_format)
     assert np.isclose(classifier.cell.theta, 25 * 0.001)
     assert classifier.cell.discretizer == discretizer
-    assert np.allclose(sim.data[probe][-1], expected, atol=1e-4)
+    assert np.allclose(scores, expected, atol=1e-4)
 
 
 def test_unsupported_keras_models_are_refused(tmp_path):
