@@ -75,11 +75,11 @@ def run_paper(args):
 
 
 def run_pipeline(args, out, after_each):
-    from nengo_lmu.cli import _overrides
+    from nengo_lmu.cli import with_settings
     from nengo_lmu.psmnist import FULL, QUICK, Pipeline
 
     settings = QUICK if args.quick else FULL
-    settings = dataclasses.replace(settings, **_overrides(settings, args.set))
+    settings = with_settings(settings, args.set)
     pipeline = Pipeline(settings, data=args.data)
     pipeline.run(after_each)
     pipeline.save(args.params)

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 from nengo_lmu.classifier import LMUClassifier
-from nengo_lmu.cli import _overrides
+from nengo_lmu.cli import with_settings
 from nengo_lmu.parameters import load_parameters
 from nengo_lmu.psmnist import PRETRAINED, Pipeline, Settings
 
@@ -99,7 +99,7 @@ def main(argv=None):
     _, metadata = load_parameters(args.params)
     model = LMUClassifier.load(args.params, add_to_container=False)
     settings = Settings(**metadata["info"]["settings"])
-    settings = dataclasses.replace(settings, **_overrides(settings, args.set))
+    settings = with_settings(settings, args.set)
     pipeline = Pipeline(settings, data=args.data, verbose=False)
     x, y = pipeline.data["test"]
     weights = model.get_weights()

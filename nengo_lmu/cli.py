@@ -23,11 +23,7 @@ from pathlib import Path
 def _psmnist(args):
     from nengo_lmu.psmnist import FULL, QUICK, Pipeline
 
-    settings = FULL if args.full else QUICK
-    try:
-        settings = dataclasses.replace(settings, **_overrides(settings, args.set))
-    except ValueError as error:
-        raise SystemExit(f"--set: {error}") from None
+    settings = with_settings(FULL if args.full else QUICK, args.set)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -52,8 +48,28 @@ def _psmnist(args):
     print(f"saved {params}, {figure} and {out / 'psmnist.json'}")
 
 
-def _overrides(settings, assignments):
-    """``["units=16", ...]`` as typed `Settings` fields."""
+def with_settings(settings, assignments):
+    """``settings`` with ``--set`` assignments (``["units=16", ...]``) applied.
+
+    Parameters
+    ----------
+    settings : nengo_lmu.psmnist.Settings
+        The settings to start from.
+    assignments : list of str
+        ``NAME=VALUE`` strings; each value is converted to the field's type
+        (``None`` for None).
+
+    Returns
+    -------
+    nengo_lmu.psmnist.Settings
+        A new settings object.
+
+    Raises
+    ------
+    SystemExit
+        With a message naming the assignment, for an unknown field or a value
+        that `.psmnist.Settings` refuses.
+    """
     fields = {f.name: f for f in dataclasses.fields(settings)}
     overrides = {}
     for assignment in assignments:
@@ -66,7 +82,10 @@ def _overrides(settings, assignments):
         default = getattr(settings, name)
         kind = type(default) if default is not None else int
         overrides[name] = None if value == "None" else kind(value)
-    return overrides
+    try:
+        return dataclasses.replace(settings, **overrides)
+    except ValueError as error:
+        raise SystemExit(f"--set: {error}") from None
 
 
 def _reproduce_paper(args):
