@@ -359,7 +359,13 @@ class LegendreMemoryNetwork(nengo.Network):
         The time step the network will be simulated with (the discrete
         system and the mapping depend on it).
     target : None, "loihi" or nengo_lmu.loihi.LoihiPath
-        None (default): nengo and NengoDL, as described above. ``"loihi"``
+        None (default): nengo and NengoDL, as described above. Do not run
+        this layout on NengoLoihi: its mapping ignores the decode neurons,
+        and its small per-coefficient recurrent weights often fail to build
+        there ("Could not find appropriate weight exponent": order 3, 128
+        neurons per coefficient failed at synapses of 0.02 s and 0.1 s and
+        built at 0.005 s and 0.05 s, while the Loihi layout built at all
+        four). ``"loihi"``
         or a `.LoihiPath`: the layout and mapping for NengoLoihi, whose
         decoded connections run through decode neurons (see
         `nengo_lmu.loihi`). Then each input dimension has one
