@@ -51,7 +51,7 @@ class LoihiPath:
         mapping folds them into the memory; about a fifth of the memory's
         window was best on both tasks of benchmarks/delay.py (mean NRMSE of
         three signals on the emulator: window 0.1 s, 0.02 s gives 0.063,
-        0.05 s 0.075, 0.1 s 0.23; window 1 s, 0.02 s gives 0.15 to 0.17,
+        0.05 s 0.075, 0.1 s 0.23; window 1 s, 0.02 s gives 0.17, 0.05 s 0.15,
         0.2 s 0.10). Build the simulator with `simulator` (or a
         ``nengo_loihi.builder.Model`` whose ``decode_tau`` is this value).
     decode_gain : float
