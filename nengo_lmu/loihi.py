@@ -50,9 +50,10 @@ class LoihiPath:
         filters average more of the decode neurons' spike noise, and the
         mapping folds them into the memory; about a fifth of the memory's
         window was best on both tasks of benchmarks/delay.py (mean NRMSE of
-        three signals on the emulator: window 0.1 s, 0.02 s gives 0.063,
-        0.05 s 0.075, 0.1 s 0.23; window 1 s, 0.02 s gives 0.17, 0.05 s 0.15,
-        0.2 s 0.10). Build the simulator with `simulator` (or a
+        three signals on the emulator, recurrent synapse 0.02 s: window
+        0.1 s, 0.02 s gives 0.063, 0.05 s 0.075, 0.1 s 0.23; window 1 s,
+        0.05 s gives 0.15, 0.2 s 0.10, and 0.02 s with a 0.1 s synapse 0.17).
+        Build the simulator with `simulator` (or a
         ``nengo_loihi.builder.Model`` whose ``decode_tau`` is this value).
     decode_gain : float
         Gain of the decode neurons (`DECODE_GAIN` for NengoLoihi's default).
