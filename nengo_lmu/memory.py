@@ -259,8 +259,8 @@ def _memory_update(process, dt, memory):
         return structured_update(
             process.order, process.theta, dt, process.discretizer, memory
         )
-    system_T = _augmented_system(*process.discrete_system(dt))
-    augmented = np.zeros((process.size_in, process.order + 1))  # [M, u]
+    system_T = _augmented_system(*process.discrete_system(dt)).astype(memory.dtype)
+    augmented = np.zeros((process.size_in, process.order + 1), memory.dtype)  # [M, u]
 
     def advance(u):
         augmented[:, :-1] = memory
@@ -397,7 +397,9 @@ class SimLegendreMemory(Operator):
 
             return step_simlegendrememory
 
-        system_T = _augmented_system(*self.discrete_system())
+        # in the signals' precision (nengo.rc may make them float32): `dot`
+        # writes into `output` only from operands of its own dtype
+        system_T = _augmented_system(*self.discrete_system()).astype(output.dtype)
         input_column = augmented[:, -1]
         dot = np.dot
 
@@ -417,7 +419,8 @@ class SimLegendreMemory(Operator):
 def _register_simulator_builders():
     """Register the operator's builders for simulators that are in use.
 
-    NengoDL needs its own builder for `SimLegendreMemory`. Importing it here,
+    NengoDL needs its own builder for `SimLegendreMemory` (and gets a faster
+    dense product, `.dl_builders.MatMulDotIncBuilder`). Importing it here,
     only when ``nengo_dl`` has been imported by the user, keeps TensorFlow out
     of the core package: a NengoDL simulator always imports ``nengo_dl`` before
     it builds the model and looks up operator builders after.

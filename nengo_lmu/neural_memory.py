@@ -123,7 +123,7 @@ class AxisEncoders(nengo.dists.Distribution):
 
     Of ``n`` neurons in ``d`` dimensions, the first ``n // d`` (plus one if
     ``n % d`` is left over) encode dimension 0, the next ones dimension 1,
-    and so on; each encoder is :math:`\pm e_i` with a random sign, as in a
+    and so on; each encoder is :math:`\\pm e_i` with a random sign, as in a
     one-dimensional ensemble. A ``d``-dimensional ensemble with these
     encoders represents each coordinate as well as ``d`` separate ensembles
     of ``n // d`` neurons, and it is still one ensemble: one decoded
@@ -152,7 +152,7 @@ class AxisEncoders(nengo.dists.Distribution):
         Returns
         -------
         (n, d) ndarray
-            Rows :math:`\pm e_i`, neuron ``k`` on axis ``k * d // n``.
+            Rows :math:`\\pm e_i`, neuron ``k`` on axis ``k * d // n``.
         """
         d = 1 if d is None else d
         encoders = np.zeros((n, d))

@@ -229,3 +229,27 @@ def test_core_runs_without_tensorflow():
         "assert 'nengo_lmu.dl_builders' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# the dense step, and the structured one (large Euler memories)
+@pytest.mark.parametrize("order, theta", [(6, 0.1), (300, 10.0)])
+def test_float32_signals(order, theta):
+    """With ``nengo.rc`` at 32 bits the memory computes in float32 signals
+    (the dense step's product writes into the output signal, which needs
+    operands of its dtype) and equals the exact system to float32 precision."""
+    old = nengo.rc["precision"]["bits"]
+    try:
+        nengo.rc["precision"]["bits"] = "32"
+        with nengo.Network() as net:
+            stim = nengo.Node(nengo.processes.WhiteSignal(1.0, high=10, seed=0))
+            memory = nengo.Node(LegendreMemory(order, theta, discretizer="euler"))
+            nengo.Connection(stim, memory, synapse=None)
+            p_memory, p_stim = nengo.Probe(memory), nengo.Probe(stim)
+        with nengo.Simulator(net, progress_bar=False) as sim:
+            sim.run_steps(200)
+    finally:
+        nengo.rc["precision"]["bits"] = old
+    assert sim.data[p_memory].dtype == np.float32
+    Ad, Bd = LegendreMemory(order, theta, discretizer="euler").discrete_system(0.001)
+    exact = recurrence(sim.data[p_stim], Ad, Bd)
+    assert np.allclose(sim.data[p_memory], exact, atol=1e-4 * np.max(np.abs(exact)))
