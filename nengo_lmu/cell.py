@@ -31,7 +31,7 @@ from nengo_lmu.legendre import (
     lmu_system,
     memory_trajectory,
 )
-from nengo_lmu.memory import LegendreMemory
+from nengo_lmu.memory import LegendreMemory, _register_simulator_builders
 from nengo_lmu.parameters import (
     check_parameters,
     glorot_uniform,
@@ -190,6 +190,9 @@ class LMUCell(nengo.Network):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        # with NengoDL in use, its builders for the cell's operators (the
+        # memory's, and the faster dense product of `.dl_builders`)
+        _register_simulator_builders()
         self.units = units
         self.order = order
         self.theta = theta

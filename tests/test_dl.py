@@ -128,3 +128,48 @@ def test_training_upstream_through_memory(rng):
         learned = sim.data[conn].weights
     assert after < 1e-3 * before
     assert np.allclose(learned, 2.0, atol=0.02)
+
+
+def _train_step(x, y):
+    """Outputs, and the weights after one SGD step, of a two-layer network
+    whose dense products are a lone group (one weight matrix each)."""
+    with nengo.Network(seed=0) as net:
+        nengo_dl.configure_settings(stateful=False)
+        inp = nengo.Node(np.zeros(3))
+        ens = nengo.Ensemble(20, 1, neuron_type=nengo.RectifiedLinear())
+        out = nengo.Node(size_in=2)
+        nengo.Connection(inp, ens.neurons, transform=np.ones((20, 3)) * 0.1)
+        conn = nengo.Connection(ens.neurons, out, transform=np.ones((2, 20)) * 0.05)
+        probe = nengo.Probe(out)
+    with nengo_dl.Simulator(net, minibatch_size=4, progress_bar=False) as sim:
+        lone = [
+            ops
+            for ops in sim.tensor_graph.plan
+            if isinstance(ops[0], nengo.builder.operator.DotInc) and len(ops) == 1
+        ]
+        assert len(lone) == 2  # the case that MatMulDotIncBuilder computes
+        before = sim.predict({inp: x})[probe]
+        sim.compile(optimizer=tf.optimizers.SGD(0.1), loss=tf.losses.mse)
+        sim.fit({inp: x}, {probe: y}, epochs=1, verbose=0)
+        weights = sim.data[conn].weights
+    return before, weights
+
+
+def test_matmul_dot_builder_equals_nengo_dls(rng):
+    """The faster dense product gives NengoDL's outputs and gradients."""
+    from nengo_lmu import dl_builders
+
+    x = rng.uniform(-1, 1, size=(4, 5, 3))
+    y = rng.uniform(-1, 1, size=(4, 5, 2))
+    assert nengo_dl.builder.Builder.builders[nengo.builder.operator.DotInc] is (
+        dl_builders.MatMulDotIncBuilder
+    )
+    ours = _train_step(x, y)
+    dl_builders.restore_dot_builder()
+    try:
+        theirs = _train_step(x, y)
+    finally:
+        dl_builders._install_dot_builder(dl_builders.MatMulDotIncBuilder)
+    assert not np.allclose(ours[1], np.ones((2, 20)) * 0.05)  # it trained...
+    assert np.allclose(ours[0], theirs[0], atol=1e-6)  # ...as NengoDL does
+    assert np.allclose(ours[1], theirs[1], atol=1e-6)
