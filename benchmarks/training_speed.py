@@ -430,6 +430,16 @@ def best_of_children(method, config, args, log):
     return best
 
 
+# the options that count batches or samples (each at least 1)
+COUNTS = (
+    "batch_size",
+    "parallel_batch_size",
+    "warmup_batches",
+    "timed_batches",
+    "fast_batches",
+)
+
+
 def measure_in_child(method, config, args):
     """One method and configuration measured by a fresh Python process, so
     that no measurement inherits TensorFlow's state from another."""
@@ -449,17 +459,7 @@ def measure_in_child(method, config, args):
             "--rows-out",
             str(rows_out),
         ]
-        for name in (
-            "batch_size",
-            "parallel_batch_size",
-            "warmup_batches",
-            "timed_batches",
-            "fast_batches",
-            "feature_samples",
-            "unroll",
-            "lr",
-            "seed",
-        ):
+        for name in COUNTS + ("feature_samples", "unroll", "lr", "seed"):
             argv += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
         if args.quick:
             argv.append("--quick")
@@ -932,13 +932,7 @@ def parse_args(argv=None):
     size = QUICK if args.quick else PSMNIST
     if size["n_steps"] % args.unroll:
         parser.error(f"--unroll {args.unroll} does not divide {size['n_steps']} steps")
-    for name in (
-        "batch_size",
-        "parallel_batch_size",
-        "warmup_batches",
-        "timed_batches",
-        "fast_batches",
-    ):
+    for name in COUNTS + ("repeats",):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.feature_samples < args.parallel_batch_size:
