@@ -411,9 +411,10 @@ def measure_keras(size, config, x, y, args, log):
 def best_of_children(method, config, args, log):
     """The fastest of ``args.repeats`` measurements, each in a fresh process.
 
-    Timings of one setting vary between runs here: KerasLMU's recurrent
-    layer measured 18.4, 33.3, 36.7 and 37.1 samples/s in four identical
-    runs. Like ``timeit``, the fastest run is the one least disturbed by the
+    Timings of one setting vary between runs here, by up to a factor of two:
+    in three identical runs KerasLMU's recurrent layer measured 36.7, 36.8
+    and 18.5 samples/s, sequential NengoDL's feed-forward cell 9.32, 18.4
+    and 18.1. Like ``timeit``, the fastest run is the one least disturbed by the
     rest of the machine; every run's samples/s is kept in the row. The
     parallel path, timed over many batches, runs once.
     """
@@ -851,8 +852,8 @@ def parse_args(argv=None):
         "--warmup-batches",
         type=int,
         default=2,
-        help="untimed batches before timing (default 2: sequential NengoDL "
-        "measured 9.3 samples/s after one, 13.5 after two)",
+        help="untimed batches before timing (default 2: in single runs, "
+        "sequential NengoDL measured 9.3 samples/s after one, 13.5 after two)",
     )
     parser.add_argument(
         "--timed-batches",
