@@ -23,7 +23,16 @@ import platform
 import time
 from pathlib import Path
 
-EVALUATIONS = Path("docs/benchmarks/psmnist_evaluations.json")
+EVALUATIONS = (
+    Path(__file__).resolve().parent.parent / "docs/benchmarks/psmnist_evaluations.json"
+)
+
+
+def saved_evaluations():
+    """The saved-model evaluations (`benchmarks/psmnist_evaluate.py`), if any."""
+    return json.loads(EVALUATIONS.read_text()) if EVALUATIONS.exists() else []
+
+
 GOALS = {
     "paper, rate": "9713 to 9717 of 10,000 (published 97.15%)",
     "parallel path (rate)": ">= 98.5%",
@@ -121,8 +130,7 @@ def redraw_figure(args, out):
     from nengo_lmu.psmnist import Pipeline, Settings, pretrained
 
     record = json.loads((out / "psmnist.json").read_text())
-    evaluations = Path(__file__).resolve().parent.parent / EVALUATIONS
-    evaluations = json.loads(evaluations.read_text()) if evaluations.exists() else []
+    evaluations = saved_evaluations()
     model, info = pretrained(add_to_container=False)
     pipeline = Pipeline(Settings(**info["settings"]), data=args.data, verbose=False)
     pipeline.weights = model.get_weights()
@@ -193,8 +201,8 @@ def markdown(record):
         lines += ["", f"The figure was {record['figure']}."]
     if record.get("note"):
         lines += ["", record["note"]]
-    evaluations = Path(__file__).resolve().parent.parent / EVALUATIONS
-    if evaluations.exists():
+    evaluations = saved_evaluations()
+    if evaluations:
         lines += [
             "",
             "## Saved models evaluated stage by stage",
@@ -208,7 +216,7 @@ def markdown(record):
             "| model | stage | accuracy | test images | goal |",
             "| --- | --- | --- | --- | --- |",
         ]
-        for r in json.loads(evaluations.read_text()):
+        for r in evaluations:
             goal = {"window": ">= 98.0%", "fully_spiking": "96%"}.get(r["stage"], "")
             lines.append(
                 f"| {r['model']} | {r['stage']} | {100 * r['accuracy']:.2f}% | "

@@ -18,7 +18,7 @@ The spiking network in nengo differs from the rate network by its spike
 noise only. The emulator's larger error (about 0.19 against 0.045 in nengo,
 on a 2 s signal) comes mostly from the chip's neurons: a Loihi
 ``SpikingRectifiedLinear`` neuron resets to zero and spikes on whole steps,
-so it fires at :math:`1 / (dt \lceil 1 / (J dt) \rceil)` instead of
+so it fires at :math:`1 / (dt \\lceil 1 / (J dt) \\rceil)` instead of
 :math:`J` (370 Hz becomes 333 Hz). Simulated in nengo with that neuron
 model (``nengo_loihi.neurons.LoihiSpikingRectifiedLinear``) the converted
 network's error is 0.126. The rest is the path of the input from the host:

@@ -5,9 +5,9 @@ Imported only when ``nengo_dl`` is in use (see
 never needs TensorFlow.
 
 Importing this module also installs `MatMulDotIncBuilder` as NengoDL's
-builder of ``DotInc`` and NengoDL's ``DotSet``: the same products, computed faster when a
-group holds one weight matrix (see its docstring); `restore_dot_builder`
-puts NengoDL's own builder back.
+builder of ``DotInc`` and NengoDL's ``DotSet``: the same products, computed
+faster when a group holds one weight matrix (see its docstring);
+`restore_dot_builder` puts NengoDL's own builder back.
 """
 
 import numpy as np
