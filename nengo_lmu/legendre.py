@@ -460,7 +460,11 @@ def memory_trajectory(u, Ad, Bd, steps=None):
             for k in range(previous + 1, t + 1):
                 m = m @ Ad.T + u[..., k, None] * Bd[:, 0]
         else:
-            # (a contiguous copy: numpy hands reversed views to a slow loop)
-            m = u[..., : t + 1] @ np.ascontiguousarray(H[t::-1])
+            # one 2-D product over all sequences (numpy runs a stack of
+            # vector-matrix products 1.5x slower), with a contiguous copy of
+            # the reversed response (numpy hands reversed views to a slow loop)
+            rows = u.reshape(-1, n_steps)[:, : t + 1]
+            m = rows @ np.ascontiguousarray(H[t::-1])
+            m = m.reshape(u.shape[:-1] + (len(Ad),))
         known[t] = m
     return np.stack([known[t] for t in times], axis=-2)
