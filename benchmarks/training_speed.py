@@ -11,8 +11,10 @@ machine in the same run:
     nengo-lmu's parallel path: ``LMUCell(..., parallel=True)`` with no
     feedback, fed the closed-form memory of the last step,
     ``cell.parallel_input(x, steps=[-1])``, as one-step samples
-    ``(n, 1, parallel_size)``, trained with ``nengo_dl.Simulator.fit``.
-    Three rows: computing those features (closed form, per sample), the
+    ``(n, 1, parallel_size)``, trained with ``nengo_dl.Simulator.fit``
+    (with ``configure_settings(use_loop=False)``: one step needs no loop over
+    time, and ``compile(steps_per_execution=...)``: several batches per call
+    of the training function). Three rows: computing those features (closed form, per sample), the
     training steps alone, and the two together for one epoch,
     ``1 / (feature time per sample + 1 / training samples per s)``.
 ``nengo_dl``
@@ -25,6 +27,13 @@ machine in the same run:
     this is how NengoDL's own psMNIST LMU example trains). ``stateful=False``
     too: no state is carried between batches, which saves the ops that would
     save it.
+``nengo_dl_merged``
+    The same, built with NengoDL's default planner, which merges operators of
+    one type into groups. ``nengo_dl`` builds each operator on its own
+    (``nengo_dl.configure_settings(planner=noop_planner)``, as `LMUCell`
+    recommends): a merged group keeps its signals in one array, and every
+    other operator that writes to part of that array then needs a scatter,
+    which on a CPU cost more than the merging saves.
 ``keras_lmu``
     keras-lmu's ``LMU`` layer followed by ``Dense(10)``. With feedback
     (``hidden_to_memory`` or ``memory_to_memory``) KerasLMU steps a
@@ -64,10 +73,10 @@ Keras model and ``compile``: column ``build s``), trained on
 ``warm-up s``), then trained on the timed batches in one ``fit`` call of one
 epoch; samples/s is the number of timed samples over that call's wall time.
 Each method and configuration is measured in a fresh process, the stepping
-ones (``nengo_dl``, both ``keras_lmu`` layers, which on a CPU also steps
-slowly) ``--repeats`` times, keeping the fastest run. The stepping methods
+ones (both ``nengo_dl`` methods, both ``keras_lmu`` layers, which on a CPU
+also steps slowly) ``--repeats`` times, keeping the fastest run. The stepping methods
 get ``--timed-batches`` (default 2) timed batches; ``parallel`` training
-gets ``--fast-batches``. The parallel features are computed for
+gets ``--fast-batches``, ``--steps-per-execution`` per call. The parallel features are computed for
 ``--feature-samples`` sequences in one call (after a warm-up call on one
 batch); their per-call set-up (discretisation, impulse response) is spread
 over those samples, as it would be over an epoch. Every method trains with
@@ -144,7 +153,7 @@ CONFIGS = {
         hidden_to_hidden=True,
     ),
 }
-METHODS = ("parallel", "nengo_dl", "keras_lmu")
+METHODS = ("parallel", "nengo_dl", "nengo_dl_merged", "keras_lmu")
 BASELINE = "nengo_dl"
 PARALLEL_GOAL = 100  # parallel (features + training) / sequential NengoDL
 
@@ -163,7 +172,7 @@ def import_tf():
 # models
 
 
-def nengo_model(size, cell_kwargs, seed=0):
+def nengo_model(size, cell_kwargs, seed=0, merge_operators=False):
     """``input -> LMUCell -> linear readout (10)``, probed on the last step.
 
     Parameters
@@ -174,6 +183,10 @@ def nengo_model(size, cell_kwargs, seed=0):
         `LMUCell` options (a `CONFIGS` entry, plus ``parallel``).
     seed : int
         Seed of the network (initial weights).
+    merge_operators : bool
+        If False (as `LMUCell` recommends), NengoDL builds each operator on
+        its own (``planner=noop_planner``); if True, it merges them with its
+        default planner.
 
     Returns
     -------
@@ -186,6 +199,11 @@ def nengo_model(size, cell_kwargs, seed=0):
         # the probe keeps only the last step; no state between batches; the
         # input connection below is not trained
         nengo_dl.configure_settings(trainable=None, stateful=False, keep_history=False)
+        if not merge_operators:
+            nengo_dl.configure_settings(planner=nengo_dl.graph_optimizer.noop_planner)
+        if cell_kwargs.get("parallel"):
+            # one step per sample: no loop over time steps to build
+            nengo_dl.configure_settings(use_loop=False)
         net.cell = LMUCell(
             size["units"],
             size["order"],
@@ -282,9 +300,10 @@ def time_fit(fit, x, y, batch, warmup, timed):
     }
 
 
-def nengo_dl_fit(net, x, y, batch, timed, args, log):
+def nengo_dl_fit(net, x, y, batch, timed, args, log, steps_per_execution=1):
     """Build a NengoDL simulator of ``net`` and time `time_fit` on it with
-    ``timed`` timed batches of ``batch`` samples."""
+    ``timed`` timed batches of ``batch`` samples, ``steps_per_execution``
+    batches per call of Keras's training function."""
     tf, nengo_dl, _ = import_tf()
     start = time.perf_counter()
     sim = nengo_dl.Simulator(
@@ -297,6 +316,7 @@ def nengo_dl_fit(net, x, y, batch, timed, args, log):
     sim.compile(
         optimizer=tf.optimizers.Adam(args.lr),
         loss=tf.losses.SparseCategoricalCrossentropy(from_logits=True),
+        steps_per_execution=steps_per_execution,
     )
     build_s = time.perf_counter() - start
     log(f"built in {build_s:.1f} s")
@@ -329,8 +349,18 @@ def measure_parallel(size, x, y, args, log):
     log(f"features: {n_feat} sequences in {feature_s:.2f} s, shape {features.shape}")
 
     n_train = (args.warmup_batches + args.fast_batches) * batch
+    if n_train > n_feat:  # the training set's other features, untimed
+        more = cell.parallel_input(x[n_feat:n_train], steps=[-1])
+        features = np.concatenate([features, more.astype(np.float32)])
     train = nengo_dl_fit(
-        net, features[:n_train], y[:n_train], batch, args.fast_batches, args, log
+        net,
+        features[:n_train],
+        y[:n_train],
+        batch,
+        args.fast_batches,
+        args,
+        log,
+        steps_per_execution=args.steps_per_execution,
     )
     combined = 1 / (1 / feature_rate + 1 / train["samples_per_s"])
     common = {
@@ -361,19 +391,21 @@ def measure_parallel(size, x, y, args, log):
     ]
 
 
-def measure_nengo_dl(size, config, x, y, args, log):
-    """The temporal `LMUCell` trained by NengoDL on full sequences."""
-    net = nengo_model(size, CONFIGS[config])
+def measure_nengo_dl(size, config, x, y, args, log, merge_operators=False):
+    """The temporal `LMUCell` trained by NengoDL on full sequences (method
+    ``nengo_dl``, or ``nengo_dl_merged`` with NengoDL's default planner)."""
+    net = nengo_model(size, CONFIGS[config], merge_operators=merge_operators)
     n = (args.warmup_batches + args.timed_batches) * args.batch_size
     result = nengo_dl_fit(
         net, x[:n], y[:n], args.batch_size, args.timed_batches, args, log
     )
+    planner = "NengoDL's default planner" if merge_operators else "noop_planner"
     return {
-        "method": "nengo_dl",
+        "method": "nengo_dl_merged" if merge_operators else "nengo_dl",
         "config": config,
         "part": "training",
         "implementation": "nengo_dl.Simulator.fit on LMUCell (memory='process'), "
-        f"{size['n_steps']} steps, loss on the last",
+        f"{size['n_steps']} steps, loss on the last, {planner}",
         "params": nengo_params(net),
         **result,
     }
@@ -438,6 +470,7 @@ COUNTS = (
     "warmup_batches",
     "timed_batches",
     "fast_batches",
+    "steps_per_execution",
 )
 
 
@@ -495,8 +528,13 @@ def run_benchmark(args, size):
                 rows += best_of_children(method, config, args, log)
             elif method == "parallel":
                 rows += measure_parallel(size, x, y, args, log)
-            elif method == "nengo_dl":
-                rows.append(measure_nengo_dl(size, config, x, y, args, log))
+            elif method in ("nengo_dl", "nengo_dl_merged"):
+                merge = method == "nengo_dl_merged"
+                rows.append(
+                    measure_nengo_dl(
+                        size, config, x, y, args, log, merge_operators=merge
+                    )
+                )
             else:
                 rows.append(measure_keras(size, config, x, y, args, log))
             log(f"{rows[-1]['samples_per_s']:.3g} samples/s")
@@ -573,6 +611,14 @@ def goals(rows):
         None,
         "not like for like: KerasLMU uses its FFT layer here (no goal)",
     )
+    for config in CONFIGS:
+        ratio(
+            f"sequential NengoDL, operators apart / merged, {config}",
+            find(rows, "nengo_dl", config),
+            find(rows, "nengo_dl_merged", config),
+            None,
+            "NengoDL's noop_planner against its default planner (no goal)",
+        )
     ratio(
         "parallel (features + training) / KerasLMU FFT, feedforward",
         par,
@@ -627,6 +673,7 @@ def environment(args, size):
             "warmup_batches": args.warmup_batches,
             "timed_batches": args.timed_batches,
             "fast_batches": args.fast_batches,
+            "steps_per_execution": args.steps_per_execution,
             "feature_samples": args.feature_samples,
             "unroll_simulation": args.unroll,
             "optimizer": f"Adam(lr={args.lr})",
@@ -676,6 +723,7 @@ def markdown_table(header, rows):
 METHOD_NAMES = {
     "parallel": "parallel (nengo-lmu)",
     "nengo_dl": "sequential NengoDL (nengo-lmu)",
+    "nengo_dl_merged": "sequential NengoDL, operators merged",
     "keras_lmu": "KerasLMU",
 }
 
@@ -763,7 +811,9 @@ def markdown_report(results, env, elapsed):
         f"- Batch size {s['batch_size']} (parallel training "
         f"{s['parallel_batch_size']}); {s['warmup_batches']} warm-up batch(es), "
         f"then {s['timed_batches']} timed batch(es) for the stepping methods and "
-        f"{s['fast_batches']} for parallel training; parallel features for "
+        f"{s['fast_batches']} for parallel training "
+        f"({s.get('steps_per_execution', 1)} per call of the training function); "
+        "parallel features for "
         f"{s['feature_samples']} sequences in one call; NengoDL "
         f"unroll_simulation={s['unroll_simulation']}"
         + (
@@ -865,7 +915,17 @@ def parse_args(argv=None):
         "--fast-batches",
         type=int,
         default=None,
-        help="timed batches of parallel training (default 100, --quick 5)",
+        help="timed batches of parallel training (default 500, --quick 5: "
+        "a tenth of an epoch at batch 32, so that the set-up of Keras's fit call "
+        "weighs on the rate about as little as in an epoch)",
+    )
+    parser.add_argument(
+        "--steps-per-execution",
+        type=int,
+        default=50,
+        help="parallel training batches per call of Keras's training function "
+        "(``compile(steps_per_execution=...)``, default 50: a one-step batch is "
+        "so short that the call's overhead matters)",
     )
     parser.add_argument(
         "--feature-samples",
@@ -924,7 +984,7 @@ def parse_args(argv=None):
     if args.parallel_batch_size is None:
         args.parallel_batch_size = args.batch_size
     if args.fast_batches is None:
-        args.fast_batches = 5 if args.quick else 100
+        args.fast_batches = 5 if args.quick else 500
     if args.feature_samples is None:
         args.feature_samples = 200 if args.quick else 10_000
     if not args.quick and args.rows_out is None:
