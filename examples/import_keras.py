@@ -69,7 +69,11 @@ def nengo_accuracy(path, x, y, spiking):
         if spiking:
             # signed spikes for tanh; no synapse: each step's spikes as they are
             convert_to_spiking(net, rate_scale=2000, synapse=None)
-        nengo_dl.configure_settings(stateful=False, keep_history=False)
+        nengo_dl.configure_settings(
+            stateful=False,
+            keep_history=False,
+            planner=nengo_dl.graph_optimizer.noop_planner,  # faster on a CPU
+        )
         probe = nengo.Probe(model.output, synapse=0.01 if spiking else None)
     with nengo_dl.Simulator(net, minibatch_size=len(x), progress_bar=False) as sim:
         scores = sim.predict({inp: x}, verbose=0)[probe][:, -1]

@@ -49,6 +49,9 @@ def task(n, steps, seed):
 
 def build(units, order, parallel=False, weights=None, readout=None, **cell_kwargs):
     with nengo.Network(seed=0) as net:
+        # each operator on its own: NengoDL trains the cell faster on a CPU
+        # (see LMUCell's notes)
+        nengo_dl.configure_settings(planner=nengo_dl.graph_optimizer.noop_planner)
         net.cell = nengo_lmu.LMUCell(
             units,
             order,

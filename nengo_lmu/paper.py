@@ -139,7 +139,12 @@ def evaluate_paper_model(
     for name, n, is_spiking in runs:
         net = paper_network(path, spiking=is_spiking, rate_scale=rate_scale, data=data)
         with net:
-            nengo_dl.configure_settings(stateful=False, keep_history=False)
+            # each operator on its own: faster here (see LMUCell's notes)
+            nengo_dl.configure_settings(
+                stateful=False,
+                keep_history=False,
+                planner=nengo_dl.graph_optimizer.noop_planner,
+            )
         minibatch = min(minibatch_size, n)
         n = n // minibatch * minibatch
         start = time.perf_counter()

@@ -307,7 +307,13 @@ class Pipeline:
         x_test, y_test = self.data["test"]
 
         with nengo.Network(seed=s.seed) as net:
-            nengo_dl.configure_settings(stateful=False)
+            # one step per sample: no loop over time; each operator on its
+            # own (see LMUCell's notes on NengoDL's speed)
+            nengo_dl.configure_settings(
+                stateful=False,
+                use_loop=False,
+                planner=nengo_dl.graph_optimizer.noop_planner,
+            )
             model = self.classifier(parallel=True, dropout=s.dropout)
             inp = nengo.Node(np.zeros(model.cell.parallel_size))
             source = inp
@@ -343,6 +349,9 @@ class Pipeline:
                 ),
                 loss={probe: tf.losses.SparseCategoricalCrossentropy(from_logits=True)},
                 metrics={probe: "accuracy"},
+                # batches per call of the training function: a one-step
+                # batch is short enough for the call's overhead to count
+                steps_per_execution=50,
             )
             n = len(x_train) // s.batch_size * s.batch_size
             sim.fit(
@@ -528,6 +537,7 @@ class Pipeline:
             nengo_dl.configure_settings(
                 stateful=False,
                 keep_history=spiking and s.readout == "pixel_average",
+                planner=nengo_dl.graph_optimizer.noop_planner,
             )
             model = self.classifier(weights=weights, parallel=True)
             inp = nengo.Node(np.zeros(model.cell.parallel_size))
@@ -593,6 +603,12 @@ class Pipeline:
                 stateful=False,
                 keep_history=spiking and s.readout == "pixel_average",
             )
+            if not neural_memory:
+                # the spiking memory's hundreds of ensembles run faster
+                # merged, NengoDL's default (see LMUCell's notes)
+                nengo_dl.configure_settings(
+                    planner=nengo_dl.graph_optimizer.noop_planner
+                )
         minibatch = min(s.minibatch_size, n)
         n = n // minibatch * minibatch
         with nengo_dl.Simulator(
@@ -695,7 +711,9 @@ class Pipeline:
         x = self.sequences(x[:n_digits])
         net = self.network(self.weights, spiking=True)
         with net:
-            nengo_dl.configure_settings(stateful=False)
+            nengo_dl.configure_settings(
+                stateful=False, planner=nengo_dl.graph_optimizer.noop_planner
+            )
             hidden = nengo.Probe(net.model.cell.output[:n_neurons])
         with nengo_dl.Simulator(
             net, minibatch_size=n_digits, progress_bar=False

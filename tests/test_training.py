@@ -74,6 +74,36 @@ def test_sequential_training_reduces_loss_and_keeps_memory_fixed(memory):
         assert np.array_equal(w, np.float32(conn.transform.init))
 
 
+def test_operators_apart_train_as_merged():
+    """NengoDL's ``noop_planner``, which `LMUCell` recommends for speed,
+    changes how the operators are grouped, not what they compute: training
+    the recurrent cell gives the weights of NengoDL's default planner."""
+    x, y = delay_task(16, seed=3)
+    options = dict(
+        hidden_to_memory=True,
+        memory_to_memory=True,
+        input_to_hidden=True,
+        use_bias=True,
+    )
+    groups, trained = {}, {}
+    for planner in ("default", "noop"):
+        net = model(options)
+        initial = net.cell.get_weights()
+        if planner == "noop":
+            with net:
+                nengo_dl.configure_settings(
+                    planner=nengo_dl.graph_optimizer.noop_planner
+                )
+        sim, _, _ = fit(net, x, y, epochs=3)
+        with sim:
+            groups[planner] = len(sim.tensor_graph.plan)
+            trained[planner] = net.cell.get_weights(sim)
+    assert groups["noop"] > groups["default"]  # the plans differ...
+    assert not np.allclose(trained["noop"]["memory_kernel"], initial["memory_kernel"])
+    for name, value in trained["default"].items():  # ...the training not
+        assert np.allclose(trained["noop"][name], value, atol=1e-5), name
+
+
 def test_trainable_memory_moves_a_and_b():
     x, y = delay_task(32, seed=1)
     net = model(dict(memory="connections", trainable_memory=True))
