@@ -160,7 +160,7 @@ class LMUCell(nengo.Network):
     Training the psMNIST-size cell (order 256, 784 steps, 212 units, batch
     32, 2 cores; ``benchmarks/training_speed.py``) ran 3.6-4.1x faster with
     it: 58-61 instead of 15-16 samples/s for the recurrent cell, against
-    37-42 for KerasLMU's recurrent layer in the same runs. The psMNIST
+    37-44 for KerasLMU's recurrent layer in the same runs. The psMNIST
     pipeline's temporal evaluations ran 9-11x faster. The computation is the
     same (tested).
 
@@ -174,7 +174,7 @@ class LMUCell(nengo.Network):
     ``configure_settings(use_loop=False)`` (no loop over time to build) and
     several batches per call of the training function
     (``sim.compile(..., steps_per_execution=50)``): in the same benchmark
-    it trained at 30,000-41,000 samples/s with both, 9,000 without.
+    it trained at 22,000-41,000 samples/s with both, 9,000 without.
     """
 
     units = IntParam("units", low=1, readonly=True)
