@@ -166,9 +166,10 @@ class LMUCell(nengo.Network):
 
     A large spiking memory (``memory="neurons"``) is the exception: its
     hundreds of ensembles run faster merged. The psMNIST pipeline's fully
-    spiking network (order 256) stepped in 7.2 ms merged and 17 ms apart;
-    a cell with an order-32 spiking memory stepped in 9.3 ms merged and 3.4
-    ms apart.
+    spiking network (order 256, 20 images at a time) stepped in 7.2 ms
+    merged and 17 ms apart. A small one is not: a cell with an order-32
+    spiking memory (16 sequences at a time) stepped in 9-13 ms merged and
+    3.4 ms apart.
 
     A ``parallel`` cell runs one step per sample. Train it with
     ``configure_settings(use_loop=False)`` (no loop over time to build) and
