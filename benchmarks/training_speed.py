@@ -14,9 +14,9 @@ machine in the same run:
     ``(n, 1, parallel_size)``, trained with ``nengo_dl.Simulator.fit``
     (with ``configure_settings(use_loop=False)``: one step needs no loop over
     time, and ``compile(steps_per_execution=...)``: several batches per call
-    of the training function). Three rows: computing those features (closed form, per sample), the
-    training steps alone, and the two together for one epoch,
-    ``1 / (feature time per sample + 1 / training samples per s)``.
+    of the training function). Three rows: computing those features (closed
+    form, per sample), the training steps alone, and the two together for one
+    epoch, ``1 / (feature time per sample + 1 / training samples per s)``.
 ``nengo_dl``
     nengo-lmu's temporal ``LMUCell`` (``memory="process"``) trained with
     ``nengo_dl.Simulator.fit`` on the full sequences, stepping through all
@@ -74,12 +74,13 @@ Keras model and ``compile``: column ``build s``), trained on
 epoch; samples/s is the number of timed samples over that call's wall time.
 Each method and configuration is measured in a fresh process, the stepping
 ones (both ``nengo_dl`` methods, both ``keras_lmu`` layers, which on a CPU
-also steps slowly) ``--repeats`` times, keeping the fastest run. The stepping methods
-get ``--timed-batches`` (default 2) timed batches; ``parallel`` training
-gets ``--fast-batches``, ``--steps-per-execution`` per call. The parallel features are computed for
-``--feature-samples`` sequences in one call (after a warm-up call on one
-batch); their per-call set-up (discretisation, impulse response) is spread
-over those samples, as it would be over an epoch. Every method trains with
+also steps slowly) ``--repeats`` times, keeping the fastest run. The
+stepping methods get ``--timed-batches`` (default 2) timed batches;
+``parallel`` training gets ``--fast-batches``, ``--steps-per-execution`` per
+call. The parallel features are computed for ``--feature-samples``
+sequences in one call (after a warm-up call on one batch); their per-call
+set-up (discretisation, impulse response) is spread over those samples, as
+it would be over an epoch. Every method trains with
 batches of ``--batch-size``, except the parallel path, which can be given
 larger ones with ``--parallel-batch-size`` (its training step is one dense
 hidden layer, so its throughput grows with the batch; the default is the
