@@ -447,9 +447,10 @@ def best_of_children(method, config, args, log):
     Timings of one setting vary between runs here, by up to a factor of two:
     in three identical runs KerasLMU's recurrent layer measured 36.7, 36.8
     and 18.5 samples/s, sequential NengoDL's feed-forward cell 71.3, 37.1
-    and 72.9 (operators merged: 9.31, 18.3 and 18.5). Like ``timeit``, the fastest run is the one least disturbed by the
-    rest of the machine; every run's samples/s is kept in the row. The
-    parallel path, timed over many batches, runs once.
+    and 72.9 (operators merged: 9.31, 18.3 and 18.5). Like ``timeit``, the
+    fastest run is the one least disturbed by the rest of the machine; every
+    run's samples/s is kept in the row. The parallel path, timed over many
+    batches, runs once.
     """
     repeats = 1 if method == "parallel" else args.repeats
     runs = [measure_in_child(method, config, args) for _ in range(repeats)]
