@@ -497,10 +497,12 @@ class Pipeline:
         (a ``parallel=True`` classifier with the same weights and the same
         spiking conversion as `network`), which run for those ``window``
         steps. The hidden neurons then differ from the whole temporal run
-        only in their state at the window's start, which they forget within
-        a few steps (the readout synapse spans at most a pixel's steps). This
-        makes the whole test set affordable: ``window`` steps an image
-        instead of ``784 * steps_per_pixel``.
+        only in their state at the window's start; the readout synapse spans
+        at most a pixel's steps. This makes the whole test set cheap:
+        ``window`` steps an image instead of ``784 * steps_per_pixel``. On
+        the shipped model (`pretrained`) the two agree to 0.09 points over
+        the whole test set: 98.08% here, 97.99% for the whole temporal run
+        (`evaluate` with ``spiking=True``).
 
         Parameters
         ----------
