@@ -31,7 +31,8 @@ class MatMulDotIncBuilder(DotIncBuilder):
     products of the gradient, which TensorFlow runs slowly on a CPU, are
     gone. Training the recurrent psMNIST-size cell of
     ``benchmarks/training_speed.py`` took 2.9 ms a step instead of 5.2 ms
-    (batch 32, 2 cores). Other groups are built by NengoDL's code.
+    (batch 32, 2 cores, NengoDL's default planner). Other groups are built
+    by NengoDL's code.
     """
 
     def build_step(self, signals):
