@@ -4,7 +4,7 @@ The task: tell which of three frequencies (2, 4 or 6 Hz, random phase and
 amplitude, plus noise) a 0.3 s signal has. A KerasLMU model (``LMU`` layer
 with a tanh ``SimpleRNNCell`` hidden cell, then ``Dense(3)``) is trained
 for a few epochs and saved as ``.keras`` (or ``.h5``);
-`nengo_lmu.keras_io.load_keras_lmu_model` reads the file into an
+`nengo_lmu.cell.load_keras_lmu_model` reads the file into an
 `.LMUClassifier` (nothing in the file is executed), which runs in nengo and
 NengoDL and converts to spiking neurons.
 
@@ -23,12 +23,13 @@ warnings.filterwarnings("ignore", message="No GPU support detected")
 
 import keras_lmu  # noqa: E402
 import nengo  # noqa: E402
-import nengo_dl  # noqa: E402
+
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+import nengo_lmu.dl  # noqa: E402
 from nengo_lmu import convert_to_spiking  # noqa: E402
-from nengo_lmu.keras_io import load_keras_lmu_model  # noqa: E402
+from nengo_lmu.cell import load_keras_lmu_model  # noqa: E402
 
 DT = 0.001
 STEPS = 300
@@ -69,15 +70,11 @@ def nengo_accuracy(path, x, y, spiking):
         if spiking:
             # signed spikes for tanh; no synapse: each step's spikes as they are
             convert_to_spiking(net, rate_scale=2000, synapse=None)
-        nengo_dl.configure_settings(
-            stateful=False,
-            keep_history=False,
-            planner=nengo_dl.graph_optimizer.noop_planner,  # faster on a CPU
-        )
+        # stateless, each operator on its own (faster on a CPU)
+        nengo_lmu.dl.configure()
         probe = nengo.Probe(model.output, synapse=0.01 if spiking else None)
-    with nengo_dl.Simulator(net, minibatch_size=len(x), progress_bar=False) as sim:
-        scores = sim.predict({inp: x}, verbose=0)[probe][:, -1]
-    return float(np.mean(scores.argmax(axis=-1) == y))
+    scores = nengo_lmu.dl.predict(net, {inp: x}, probe, minibatch_size=len(x))
+    return float(np.mean(scores[:, -1].argmax(axis=-1) == y))
 
 
 def main():

@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 from nengo_lmu import legendre_readout  # noqa: E402
 from nengo_lmu.loihi import LoihiPath, simulator  # noqa: E402
-from nengo_lmu.neural_memory import LegendreMemoryNetwork  # noqa: E402
+from nengo_lmu.neurons import LegendreMemoryNetwork  # noqa: E402
 
 ORDER, THETA, DT = 3, 0.1, 0.001
 # 20 ms decode filter and recurrent synapse: the best of the settings tried

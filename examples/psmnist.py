@@ -44,9 +44,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 warnings.filterwarnings("ignore", message=".*has not been tested with your")
 
-from nengo_lmu.datasets import ENV_VAR  # noqa: E402
-from nengo_lmu.paper import PAPER_MODEL_FILE, evaluate_paper_model  # noqa: E402
-from nengo_lmu.psmnist import Pipeline, Settings, pretrained  # noqa: E402
+from nengo_lmu.apps.mnist import ENV_VAR  # noqa: E402
+from nengo_lmu.apps.paper import PAPER_MODEL_FILE, evaluate_paper_model  # noqa: E402
+from nengo_lmu.apps.psmnist import Pipeline, Settings, pretrained  # noqa: E402
 
 # test images per network: (paper rate, paper spiking, ours rate, ours spiking,
 # ours fully spiking); nengo-lmu's model costs about 0.6 s an image on 2 cores

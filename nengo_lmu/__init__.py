@@ -1,8 +1,21 @@
-"""nengo-lmu: the Legendre Memory Unit as a first-class part of Nengo."""
+"""nengo-lmu: the Legendre Memory Unit as a first-class part of Nengo.
 
-from nengo_lmu.cell import LMUCell
-from nengo_lmu.classifier import LMUClassifier
-from nengo_lmu.conversion import convert_to_spiking, spiking_neuron_type
+The parts, each a sub-package, from the ground up (each uses only those
+before it):
+
+- `nengo_lmu.legendre`: the mathematics of the memory;
+- `nengo_lmu.dl`: NengoDL builders (imported only with NengoDL);
+- `nengo_lmu.memory`: the exact memory as a `nengo.Process`;
+- `nengo_lmu.neurons`: the memory in spiking neuron ensembles;
+- `nengo_lmu.loihi`: the spiking memory laid out for NengoLoihi;
+- `nengo_lmu.io`: npz, KerasLMU and LMU-paper files;
+- `nengo_lmu.cell`: the LMU cell, its classifier, conversion to spikes;
+- `nengo_lmu.apps`: psMNIST and the LMU paper's model, end to end;
+- `nengo_lmu.cli`: the ``nengo-lmu`` command.
+"""
+
+from nengo_lmu import loihi  # noqa: F401  (registers the Loihi layout of the spiking memory)
+from nengo_lmu.cell import LMUCell, LMUClassifier, convert_to_spiking, spiking_neuron_type
 from nengo_lmu.legendre import (
     PADE_DEGREES,
     discretize,
@@ -16,9 +29,9 @@ from nengo_lmu.legendre import (
     memory_trajectory,
     pade_exp,
 )
+from nengo_lmu.io import load_parameters, save_parameters
 from nengo_lmu.memory import LegendreMemory, SimLegendreMemory
-from nengo_lmu.neural_memory import LegendreMemoryNetwork
-from nengo_lmu.parameters import load_parameters, save_parameters
+from nengo_lmu.neurons import LegendreMemoryNetwork
 from nengo_lmu.version import version as __version__
 
 __all__ = [

@@ -19,9 +19,11 @@ import sys
 import time
 from pathlib import Path
 
+from nengo_lmu.apps.psmnist.settings import with_settings
+
 
 def _psmnist(args):
-    from nengo_lmu.psmnist import FULL, QUICK, Pipeline
+    from nengo_lmu.apps.psmnist import FULL, QUICK, Pipeline
 
     settings = with_settings(FULL if args.full else QUICK, args.set)
     out = Path(args.out)
@@ -48,48 +50,8 @@ def _psmnist(args):
     print(f"saved {params}, {figure} and {out / 'psmnist.json'}")
 
 
-def with_settings(settings, assignments):
-    """``settings`` with ``--set`` assignments (``["units=16", ...]``) applied.
-
-    Parameters
-    ----------
-    settings : nengo_lmu.psmnist.Settings
-        The settings to start from.
-    assignments : list of str
-        ``NAME=VALUE`` strings; each value is converted to the field's type
-        (``None`` for None).
-
-    Returns
-    -------
-    nengo_lmu.psmnist.Settings
-        A new settings object.
-
-    Raises
-    ------
-    SystemExit
-        With a message naming the assignment, for an unknown field or a value
-        that `.psmnist.Settings` refuses.
-    """
-    fields = {f.name: f for f in dataclasses.fields(settings)}
-    overrides = {}
-    for assignment in assignments:
-        name, _, value = assignment.partition("=")
-        if name not in fields or not value:
-            raise SystemExit(
-                f"--set {assignment!r}: expected NAME=VALUE with NAME one of "
-                f"{sorted(fields)}"
-            )
-        default = getattr(settings, name)
-        kind = type(default) if default is not None else int
-        overrides[name] = None if value == "None" else kind(value)
-    try:
-        return dataclasses.replace(settings, **overrides)
-    except ValueError as error:
-        raise SystemExit(f"--set: {error}") from None
-
-
 def _reproduce_paper(args):
-    from nengo_lmu.paper import evaluate_paper_model
+    from nengo_lmu.apps.paper import evaluate_paper_model
 
     result = evaluate_paper_model(
         args.model,
@@ -104,7 +66,7 @@ def _reproduce_paper(args):
 
 
 def _download(args):
-    from nengo_lmu.datasets import download_mnist
+    from nengo_lmu.apps.mnist import download_mnist
 
     print(f"MNIST in {download_mnist(args.directory)}")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from nengo_lmu.datasets import ENV_VAR
+from nengo_lmu.apps.mnist import ENV_VAR
 
 # CI puts the data beside the checkout (../shared/data) and sets NENGO_LMU_DATA
 DATA = Path(os.environ.get(ENV_VAR, Path(__file__).parents[2] / "shared" / "data"))

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.datasets import MNIST_FILES, load_mnist, mnist_directory, psmnist
+from nengo_lmu.apps.mnist import MNIST_FILES, load_mnist, mnist_directory, psmnist
 
 from data import DATA, needs_data
 

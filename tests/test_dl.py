@@ -1,13 +1,19 @@
 """`LegendreMemory` in NengoDL: merging, minibatches, state and gradients."""
 
+import contextlib
+
 import nengo
 import numpy as np
 import pytest
 
-from nengo_lmu import LegendreMemory, discretize, lmu_system
+from nengo_lmu import LegendreMemory, LMUCell, discretize, lmu_system
 
 nengo_dl = pytest.importorskip("nengo_dl")
 tf = pytest.importorskip("tensorflow")
+
+from nengo_dl.op_builders import DotIncBuilder  # noqa: E402
+
+from nengo_lmu.dl import MatMulDotIncBuilder, fast_dot_products  # noqa: E402
 
 DT = 0.001
 
@@ -130,9 +136,10 @@ def test_training_upstream_through_memory(rng):
     assert np.allclose(learned, 2.0, atol=0.02)
 
 
-def _train_step(x, y):
+def _train_step(x, y, fast):
     """Outputs, and the weights after one SGD step, of a two-layer network
-    whose dense products are a lone group (one weight matrix each)."""
+    whose dense products are a lone group (one weight matrix each), built
+    with `fast_dot_products` or NengoDL's own builders."""
     with nengo.Network(seed=0) as net:
         nengo_dl.configure_settings(stateful=False)
         inp = nengo.Node(np.zeros(3))
@@ -141,13 +148,18 @@ def _train_step(x, y):
         nengo.Connection(inp, ens.neurons, transform=np.ones((20, 3)) * 0.1)
         conn = nengo.Connection(ens.neurons, out, transform=np.ones((2, 20)) * 0.05)
         probe = nengo.Probe(out)
-    with nengo_dl.Simulator(net, minibatch_size=4, progress_bar=False) as sim:
+    context = fast_dot_products() if fast else contextlib.nullcontext()
+    with context:
+        sim = nengo_dl.Simulator(net, minibatch_size=4, progress_bar=False)
+    with sim:
         lone = [
             ops
             for ops in sim.tensor_graph.plan
             if isinstance(ops[0], nengo.builder.operator.DotInc) and len(ops) == 1
         ]
         assert len(lone) == 2  # the case that MatMulDotIncBuilder computes
+        builders = {type(sim.tensor_graph.op_builder.op_builds[ops]) for ops in lone}
+        assert builders == {MatMulDotIncBuilder if fast else DotIncBuilder}
         before = sim.predict({inp: x})[probe]
         sim.compile(optimizer=tf.optimizers.SGD(0.1), loss=tf.losses.mse)
         sim.fit({inp: x}, {probe: y}, epochs=1, verbose=0)
@@ -157,19 +169,33 @@ def _train_step(x, y):
 
 def test_matmul_dot_builder_equals_nengo_dls(rng):
     """The faster dense product gives NengoDL's outputs and gradients."""
-    from nengo_lmu import dl_builders
-
     x = rng.uniform(-1, 1, size=(4, 5, 3))
     y = rng.uniform(-1, 1, size=(4, 5, 2))
-    assert nengo_dl.builder.Builder.builders[nengo.builder.operator.DotInc] is (
-        dl_builders.MatMulDotIncBuilder
-    )
-    ours = _train_step(x, y)
-    dl_builders.restore_dot_builder()
-    try:
-        theirs = _train_step(x, y)
-    finally:
-        dl_builders._install_dot_builder(dl_builders.MatMulDotIncBuilder)
+    ours = _train_step(x, y, fast=True)
+    theirs = _train_step(x, y, fast=False)
     assert not np.allclose(ours[1], np.ones((2, 20)) * 0.05)  # it trained...
     assert np.allclose(ours[0], theirs[0], atol=1e-6)  # ...as NengoDL does
     assert np.allclose(ours[1], theirs[1], atol=1e-6)
+
+
+def test_nothing_replaces_nengo_dls_builders():
+    """Building the LMU's objects leaves NengoDL's builders of other
+    operators alone; `fast_dot_products` swaps them only inside its block."""
+    dot_ops = (nengo.builder.operator.DotInc, nengo_dl.op_builders.DotSet)
+    original = [nengo_dl.builder.Builder.builders[op] for op in dot_ops]
+    assert original == [DotIncBuilder, DotIncBuilder]
+    with nengo.Network(seed=0) as net:
+        inp = nengo.Node(np.zeros(1))
+        cell = LMUCell(units=4, order=3, theta=0.01, input_d=1)
+        nengo.Connection(inp, cell.input, synapse=None)
+        memory = nengo.Node(LegendreMemory(3, 0.01))
+        nengo.Connection(inp, memory, synapse=None)
+    with nengo_dl.Simulator(net, progress_bar=False):
+        pass
+    assert [nengo_dl.builder.Builder.builders[op] for op in dot_ops] == original
+    with fast_dot_products():
+        assert all(
+            nengo_dl.builder.Builder.builders[op] is MatMulDotIncBuilder
+            for op in dot_ops
+        )
+    assert [nengo_dl.builder.Builder.builders[op] for op in dot_ops] == original

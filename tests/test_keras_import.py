@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.keras_io import PAPER_MODEL_SHA256, read_lmu_paper_model
-from nengo_lmu.paper import paper_network
+from nengo_lmu.io.paper_model import PAPER_MODEL_SHA256, read_lmu_paper_model
+from nengo_lmu.apps.paper import paper_network
 
 from data import DATA, PAPER_MODEL, needs_data
 
@@ -42,7 +42,7 @@ def numpy_forward(path, x):
 
 @needs_data
 def test_paper_model_in_nengo_dl_equals_its_equations():
-    from nengo_lmu.datasets import psmnist
+    from nengo_lmu.apps.mnist import psmnist
 
     x = psmnist("paper", DATA)["test"][0][:20]
     net = paper_network(PAPER_MODEL)
@@ -116,7 +116,7 @@ def keras_and_nengo(model, path, save_format):
 
     Returns Keras' prediction, the loaded classifier and its last scores.
     """
-    from nengo_lmu.keras_io import load_keras_lmu_model
+    from nengo_lmu.cell.keras_models import load_keras_lmu_model
 
     model.save(path, save_format=save_format)
     x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
@@ -187,7 +187,7 @@ def test_trained_theta_is_imported(tmp_path, save_format, discretizer):
 
 
 def test_unsupported_keras_models_are_refused(tmp_path):
-    from nengo_lmu.keras_io import read_keras_lmu_model
+    from nengo_lmu.io.keras_files import read_keras_lmu_model
 
     inp = tf.keras.Input((10, 1))
     lstm = tf.keras.layers.LSTM(4)(inp)

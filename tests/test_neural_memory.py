@@ -15,11 +15,7 @@ from nengo_lmu import (
 )
 from nengo_lmu.loihi import LoihiPath
 from nengo_lmu.loihi import model as loihi_model
-from nengo_lmu.neural_memory import (
-    AxisEncoders,
-    LegendreMemoryNetwork,
-    coefficient_bounds,
-)
+from nengo_lmu.neurons import AxisEncoders, LegendreMemoryNetwork, coefficient_bounds
 
 DT = 0.001
 

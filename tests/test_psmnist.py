@@ -9,7 +9,7 @@ import pytest
 
 from nengo_lmu import LegendreMemoryNetwork
 from nengo_lmu.cli import main
-from nengo_lmu.psmnist import QUICK, Pipeline
+from nengo_lmu.apps.psmnist import QUICK, Pipeline
 
 from data import DATA, needs_data
 
@@ -96,8 +96,8 @@ def test_pretrained_model_runs_as_recorded():
     import nengo
     import nengo_dl
 
-    from nengo_lmu.datasets import psmnist
-    from nengo_lmu.psmnist import PRETRAINED, pretrained
+    from nengo_lmu.apps.mnist import psmnist
+    from nengo_lmu.apps.psmnist import PRETRAINED, pretrained
 
     assert PRETRAINED.stat().st_size < 5e6
     model, info = pretrained(add_to_container=False)
@@ -122,8 +122,8 @@ def test_order256_model_loads_and_classifies():
     """The second shipped model: order 256, its recorded accuracy, and the
     closed-form parallel model (numpy) gets the first 100 test images right
     but for at most 2 (measured: all)."""
-    from nengo_lmu.datasets import psmnist
-    from nengo_lmu.psmnist import pretrained
+    from nengo_lmu.apps.mnist import psmnist
+    from nengo_lmu.apps.psmnist import pretrained
 
     model, info = pretrained("psmnist_order256", add_to_container=False)
     assert model.cell.order == 256

@@ -6,7 +6,7 @@ import pytest
 
 from nengo_lmu import LegendreMemory, discretize, legendre_readout, lmu_system
 from nengo_lmu.memory import STRUCTURED_MIN_ORDER
-from nengo_lmu.structured import structured_update
+from nengo_lmu.memory.structured import structured_update
 
 from reference import recurrence
 

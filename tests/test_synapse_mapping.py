@@ -12,7 +12,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu import discretize, lmu_system
 from nengo_lmu.loihi import LoihiPath
-from nengo_lmu.synapse_mapping import (
+from nengo_lmu.neurons.synapse_mapping import (
     discrete_transfer_function,
     map_continuous_lowpass,
     map_discrete_lowpass,

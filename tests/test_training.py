@@ -146,7 +146,7 @@ def test_trainable_theta_gradient_equals_keras_lmu():
     same weights, data and loss. Tolerance 1e-3 relative: both in float32,
     through 30 steps of back-propagation."""
     keras_lmu = pytest.importorskip("keras_lmu")
-    from nengo_lmu.keras_io import lmu_layer_weights
+    from nengo_lmu.io.keras_weights import lmu_layer_weights
 
     # small enough that KerasLMU's non-negativity constraint on theta_inv
     # does not clip the step

@@ -22,7 +22,7 @@ decoded ensemble-to-ensemble connection as nengo does. Reading its builder
   radius, and all the values of one connection share one block of 8-bit
   weights.
 
-`LoihiPath` collects these facts; `LegendreMemoryNetwork` takes it as
+`LoihiPath` collects these facts; `.LoihiLegendreMemoryNetwork` takes it as
 ``target`` and maps the memory onto exactly these paths. Only `simulator`
 imports ``nengo_loihi`` (lazily): this module imports without it.
 """

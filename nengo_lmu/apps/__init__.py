@@ -1,0 +1,13 @@
+"""Applications of the library: the LMU paper's tasks, end to end.
+
+- `nengo_lmu.apps.mnist`: MNIST, read, downloaded and checked, and the
+  psMNIST permutations;
+- `nengo_lmu.apps.psmnist`: the psMNIST pipeline (settings, training on
+  the parallel path, evaluations with rate and spiking neurons, figure) and
+  the pretrained models;
+- `nengo_lmu.apps.paper`: the LMU paper's pretrained psMNIST model
+  evaluated in Nengo.
+
+The library (`nengo_lmu.memory`, `nengo_lmu.neurons`, `nengo_lmu.cell`, ...)
+never imports this package.
+"""

@@ -1,0 +1,33 @@
+"""psMNIST with an LMU, end to end.
+
+- `nengo_lmu.apps.psmnist.settings`: what a run trains and evaluates;
+- `nengo_lmu.apps.psmnist.training`: training on the parallel path;
+- `nengo_lmu.apps.psmnist.pipeline`: `Pipeline`, one run (data, training,
+  the evaluations with rate and spiking neurons, the table, saving);
+- `nengo_lmu.apps.psmnist.figure`: the figure of a run;
+- `nengo_lmu.apps.psmnist.pretrained`: the models shipped with the package.
+"""
+
+from nengo_lmu.apps.psmnist.pipeline import Pipeline
+from nengo_lmu.apps.psmnist.pretrained import PRETRAINED, PRETRAINED_NAMES, pretrained
+from nengo_lmu.apps.psmnist.settings import (
+    FULL,
+    MEMORY_NEURON_TYPES,
+    NEURON_TYPES,
+    QUICK,
+    Settings,
+    with_settings,
+)
+
+__all__ = [
+    "FULL",
+    "MEMORY_NEURON_TYPES",
+    "NEURON_TYPES",
+    "PRETRAINED",
+    "PRETRAINED_NAMES",
+    "QUICK",
+    "Pipeline",
+    "Settings",
+    "pretrained",
+    "with_settings",
+]

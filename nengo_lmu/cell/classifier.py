@@ -1,0 +1,225 @@
+"""An LMU sequence classifier: an `.LMUCell` followed by a linear readout.
+
+The model of the LMU paper's psMNIST experiment and of KerasLMU's examples:
+the cell reads the sequence one element per step and the class scores
+(logits) are a linear readout of the hidden state, :math:`y_t = W_o h_t +
+b_o`, read at the last step.
+"""
+
+import nengo
+import numpy as np
+from nengo.exceptions import ValidationError
+from nengo.params import IntParam
+
+from nengo_lmu.cell.cell import LMUCell
+from nengo_lmu.cell.weights import glorot_uniform, read_transform, weight_seed
+from nengo_lmu.io.npz import check_parameters, load_model, save_model
+
+# arguments of nengo.Network; all other keyword arguments go to the cell
+NETWORK_ARGS = ("label", "seed", "add_to_container")
+READOUT_NAMES = ("readout_kernel", "readout_bias")
+
+
+class LMUClassifier(nengo.Network):
+    """``input`` -> `.LMUCell` -> ``output`` (class scores).
+
+    Parameters
+    ----------
+    n_classes : int
+        Size of ``output``.
+    units, order, theta, input_d
+        The cell's (see `.LMUCell`).
+    weights : dict, optional
+        The cell's weights (`.LMUCell.weight_shapes`) plus ``readout_kernel``
+        ``(n_classes, units)`` and ``readout_bias`` ``(n_classes,)``. By
+        default: the cell's initialisers, a ``glorot_uniform`` readout
+        kernel and a zero bias (as Keras' ``Dense``).
+    readout_synapse : nengo.synapses.Synapse, optional
+        The readout's synapse (none by default; `.convert_to_spiking` gives
+        it one).
+    dropout : float
+        Dropout on the hidden state in NengoDL training (the fraction of
+        hidden units zeroed at each training step; none in inference). Needs
+        NengoDL: a ``nengo_dl.Layer`` sits between the cell and the readout.
+        Build the network without it to run in other simulators; the weights
+        are the same.
+    **kwargs
+        ``label``, ``seed`` and ``add_to_container`` go to `nengo.Network`,
+        everything else to `.LMUCell` (``hidden_to_memory``,
+        ``neuron_type``, ``parallel``, ...).
+
+    Attributes
+    ----------
+    input : nengo.Node
+        The cell's input.
+    cell : LMUCell
+    output : nengo.Node
+        The class scores (logits), size ``n_classes``.
+    """
+
+    n_classes = IntParam("n_classes", low=1, readonly=True)
+
+    def __init__(
+        self,
+        n_classes,
+        units,
+        order,
+        theta,
+        input_d=1,
+        weights=None,
+        readout_synapse=None,
+        dropout=0.0,
+        **kwargs,
+    ):
+        network_kwargs = {k: kwargs.pop(k) for k in NETWORK_ARGS if k in kwargs}
+        super().__init__(**network_kwargs)
+        self.n_classes = n_classes
+        cell_weights = None
+        if weights is not None:
+            weights = dict(weights)
+            readout = {name: weights.pop(name, None) for name in READOUT_NAMES}
+            cell_weights = weights
+        with self:
+            self.cell = LMUCell(
+                units, order, theta, input_d, weights=cell_weights, **kwargs
+            )
+            if weights is None:
+                rng = np.random.RandomState(weight_seed(self.cell))
+                readout = {
+                    "readout_kernel": glorot_uniform(rng, (n_classes, units)),
+                    "readout_bias": np.zeros(n_classes),
+                }
+            readout = check_parameters(
+                readout, self.readout_shapes(), attr="weights", obj=self
+            )
+            self.input = self.cell.input
+            self.output = nengo.Node(size_in=n_classes, label="output")
+            hidden = self.cell.output
+            if dropout > 0:
+                hidden = self._dropout(hidden, dropout)
+            self.readout = nengo.Connection(
+                hidden,
+                self.output,
+                transform=readout["readout_kernel"],
+                synapse=readout_synapse,
+            )
+            self.bias_node = nengo.Node(np.ones(1), label="readout_bias")
+            self.readout_bias = nengo.Connection(
+                self.bias_node,
+                self.output,
+                transform=readout["readout_bias"][:, None],
+                synapse=readout_synapse,
+            )
+
+    @staticmethod
+    def _dropout(hidden, rate):
+        if not rate < 1:
+            raise ValidationError(f"must be in [0, 1), got {rate}", attr="dropout")
+        try:
+            import nengo_dl
+            import tensorflow as tf
+        except ImportError:
+            raise ValidationError(
+                "dropout needs NengoDL (pip install nengo-lmu[dl])", attr="dropout"
+            ) from None
+        node = nengo_dl.TensorNode(
+            tf.keras.layers.Dropout(rate),
+            shape_in=(hidden.size_out,),
+            pass_time=False,
+            label="dropout",
+        )
+        # no transform: the connection into the layer has nothing to train
+        nengo.Connection(hidden, node, transform=None, synapse=None)
+        return node
+
+    def readout_shapes(self):
+        """The name and shape (Nengo's ``(post, pre)``) of the readout's weights.
+
+        Returns
+        -------
+        dict of str to tuple of int
+            ``readout_kernel`` :math:`W_o`, ``(n_classes, units)``, and
+            ``readout_bias`` :math:`b_o`, ``(n_classes,)``.
+        """
+        return {
+            "readout_kernel": (self.n_classes, self.cell.units),
+            "readout_bias": (self.n_classes,),
+        }
+
+    def get_weights(self, sim=None):
+        """The cell's and the readout's weights by name.
+
+        Parameters
+        ----------
+        sim : nengo.Simulator or nengo_dl.Simulator, optional
+            Read the live values from this simulator (after NengoDL training,
+            the trained ones); without it, the values the network was built
+            with (see `.LMUCell.get_weights`).
+
+        Returns
+        -------
+        dict of str to ndarray
+            The cell's weights (`.LMUCell.weight_shapes`) and the readout's
+            (`readout_shapes`), float64.
+        """
+        weights = self.cell.get_weights(sim)
+        for name, conn in (
+            ("readout_kernel", self.readout),
+            ("readout_bias", self.readout_bias),
+        ):
+            w = read_transform(sim, conn)
+            weights[name] = w.reshape(self.readout_shapes()[name])
+        return weights
+
+    @property
+    def structure(self):
+        """The options that fix the weights: ``n_classes`` and the cell's
+        `.LMUCell.structure` (JSON-serialisable)."""
+        return {"n_classes": self.n_classes, **self.cell.structure}
+
+    def save(self, path, sim=None, weights=None, info=None):
+        """Save the weights and `structure` to an npz file (no pickle).
+
+        The hidden neuron type is recorded too (`.parameters.save_model`).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file to write.
+        sim : nengo.Simulator or nengo_dl.Simulator, optional
+            Save the weights live in this simulator (see `get_weights`).
+        weights : dict, optional
+            The weights to save instead (the names of `get_weights`).
+        info : dict, optional
+            Anything JSON-serialisable to store with them (how the model was
+            trained, its accuracy, ...).
+        """
+        weights = self.get_weights(sim) if weights is None else weights
+        save_model(
+            path,
+            "LMUClassifier",
+            self.structure,
+            weights,
+            info,
+            neuron_type=self.cell.neuron_type,
+        )
+
+    @classmethod
+    def load(cls, path, **kwargs):
+        """A classifier built from a file written by `save`.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.npz`` file.
+        **kwargs
+            Further `LMUClassifier` arguments (``neuron_type``, ``label``,
+            ...); structural ones (`structure`) only with the file's values.
+
+        Returns
+        -------
+        LMUClassifier
+            A new classifier with the file's structure and weights.
+        """
+        arrays, arguments = load_model(path, "LMUClassifier", kwargs)
+        return cls(**arguments, weights=arrays)

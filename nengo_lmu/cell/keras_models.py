@@ -1,0 +1,120 @@
+"""KerasLMU classifiers and the LMU paper's psMNIST model as `.LMUClassifier`\ s.
+
+The files are read by `nengo_lmu.io` (nothing in them is executed); this
+module builds the Nengo networks from what they hold.
+"""
+
+import nengo
+import numpy as np
+from nengo.exceptions import ValidationError
+
+from nengo_lmu.cell.classifier import LMUClassifier
+from nengo_lmu.io.keras_files import read_keras_lmu_model
+from nengo_lmu.io.paper_model import read_lmu_paper_model
+from nengo_lmu.legendre import discretize, lmu_system
+
+
+def load_lmu_paper_model(
+    path, theta_steps=784, dt=0.001, expected_sha256=None, **kwargs
+):
+    """The LMU paper's psMNIST model as an `.LMUClassifier`.
+
+    The cell has all of the paper's connections (``hidden_to_memory``,
+    ``memory_to_memory``, ``input_to_hidden``, ``hidden_to_hidden``), a tanh
+    hidden state and no biases; the memory is nengo-lmu's exact
+    `.LegendreMemory`, after checking that the file's fixed matrices are the
+    zero-order-hold system of ``order`` and ``theta_steps`` (they equal its
+    float32 rounding).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file (``psMNIST-standard.hdf5``).
+    theta_steps : float
+        The memory window in steps (784, one image).
+    dt : float
+        The time step the network will be simulated with; one pixel per step,
+        so ``theta = theta_steps * dt``.
+    expected_sha256 : str, optional
+        See `read_lmu_paper_model`.
+    **kwargs
+        Further arguments of `.LMUClassifier` (``neuron_type``, ``label``,
+        ...).
+
+    Returns
+    -------
+    LMUClassifier
+        Its ``input`` takes one pixel per step, its ``output`` is the class
+        scores before the softmax (read at the last step); the memory window
+        is ``theta = theta_steps * dt`` seconds.
+    """
+    options, weights = read_lmu_paper_model(path, expected_sha256)
+    Ad, Bd = weights.pop("Ad"), weights.pop("Bd")
+    exact = discretize(*lmu_system(options["order"], theta_steps), 1.0, "zoh")
+    error = max(np.max(np.abs(Ad - exact[0])), np.max(np.abs(Bd - exact[1])))
+    if error > 1e-6:  # float32 rounding of values below 1 is below 6e-8
+        raise ValidationError(
+            f"{path}: the stored memory matrices differ from the zero-order-hold "
+            f"system of order {options['order']} and theta {theta_steps} steps by "
+            f"{error:.2g}; pass the theta_steps the model was trained with",
+            attr="theta_steps",
+        )
+    return LMUClassifier(
+        options["n_classes"],
+        options["units"],
+        options["order"],
+        theta_steps * dt,
+        input_d=options["input_d"],
+        memory_d=options["memory_d"],
+        hidden_to_memory=True,
+        memory_to_memory=True,
+        input_to_hidden=True,
+        hidden_to_hidden=True,
+        dt=dt,
+        weights=weights,
+        **kwargs,
+    )
+
+
+def load_keras_lmu_model(path, dt=0.001, **kwargs):
+    """A KerasLMU classifier file as an `.LMUClassifier`.
+
+    The Keras model reads one sequence element per step; the Nengo network
+    reads one per time step of ``dt`` seconds, so its memory window is
+    ``theta = theta_steps * dt`` seconds (KerasLMU's ``theta`` is in steps).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.h5`` or ``.keras`` file (see `read_keras_lmu_model` for what
+        is accepted).
+    dt : float
+        The time step the network will be simulated with, in seconds.
+    **kwargs
+        Further arguments of `.LMUClassifier` (``label``, ``memory``, ...);
+        the hidden neuron type follows the Keras activation
+        (``Tanh(tau_ref=1)`` or ``RectifiedLinear()``) unless
+        ``neuron_type`` is given.
+
+    Returns
+    -------
+    LMUClassifier
+        Its ``output`` is the class scores before any softmax.
+    """
+    options, weights = read_keras_lmu_model(path)
+    activation = options.pop("activation")
+    theta = options.pop("theta_steps") * dt
+    kwargs.setdefault(
+        "neuron_type",
+        nengo.Tanh(tau_ref=1.0) if activation == "tanh" else nengo.RectifiedLinear(),
+    )
+    return LMUClassifier(
+        options.pop("n_classes"),
+        options.pop("units"),
+        options.pop("order"),
+        theta,
+        dt=dt,
+        weights=weights,
+        **options,
+        **kwargs,
+    )

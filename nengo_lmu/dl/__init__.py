@@ -1,0 +1,24 @@
+"""Everything NengoDL: the memory's builder, an opt-in faster dense product,
+and the settings and simulators that nengo-lmu's own pipelines use.
+
+Importing this package imports NengoDL and TensorFlow; the rest of
+nengo-lmu imports without them.
+"""
+
+from nengo_lmu.dl.builders import (
+    MatMulDotIncBuilder,
+    SimLegendreMemoryBuilder,
+    fast_dot_products,
+    restore_dot_builder,
+)
+from nengo_lmu.dl.simulation import configure, predict, simulator
+
+__all__ = [
+    "MatMulDotIncBuilder",
+    "SimLegendreMemoryBuilder",
+    "configure",
+    "fast_dot_products",
+    "predict",
+    "restore_dot_builder",
+    "simulator",
+]

@@ -1,0 +1,82 @@
+"""Running nengo-lmu's networks in NengoDL: one set of settings, one predict.
+
+The psMNIST pipeline, the LMU paper's evaluation and the examples all build
+NengoDL simulators the same way: stateless runs, each operator on its own
+(faster on a CPU for the cell; the documentation's page on speed has the
+measurements), and nengo-lmu's faster dense product (`fast_dot_products`).
+"""
+
+import nengo_dl
+
+from nengo_lmu.dl.builders import fast_dot_products
+
+
+def configure(stateful=False, keep_history=False, operators_apart=True, **settings):
+    """Apply NengoDL settings to the network being built (call inside ``with net:``).
+
+    Parameters
+    ----------
+    stateful : bool
+        Whether the simulator carries state from one call to the next
+        (NengoDL's ``stateful``); False for independent sequences.
+    keep_history : bool
+        Whether probes keep every step (NengoDL's ``keep_history``).
+    operators_apart : bool
+        Each operator on its own (``planner=noop_planner``) instead of
+        NengoDL's merged groups. True for the cell; False for a large
+        spiking memory, whose hundreds of ensembles run faster merged.
+    **settings
+        Further arguments of ``nengo_dl.configure_settings`` (``use_loop``,
+        ...).
+    """
+    if operators_apart:
+        settings["planner"] = nengo_dl.graph_optimizer.noop_planner
+    nengo_dl.configure_settings(stateful=stateful, keep_history=keep_history, **settings)
+
+
+def simulator(network, **kwargs):
+    """A ``nengo_dl.Simulator`` of ``network`` with `fast_dot_products`.
+
+    Parameters
+    ----------
+    network : nengo.Network
+        The network to build.
+    **kwargs
+        Arguments of ``nengo_dl.Simulator`` (``minibatch_size``, ``seed``,
+        ``progress_bar``, ...).
+
+    Returns
+    -------
+    nengo_dl.Simulator
+    """
+    with fast_dot_products():
+        return nengo_dl.Simulator(network, **kwargs)
+
+
+def predict(network, inputs, probe, minibatch_size, n_steps=None, verbose=False):
+    """The output of ``probe`` for ``inputs``, from one NengoDL simulator.
+
+    Parameters
+    ----------
+    network : nengo.Network
+        The network (configured with `configure`).
+    inputs : dict of nengo.Node to ndarray
+        ``(n, steps, size)`` arrays; ``n`` a multiple of ``minibatch_size``.
+    probe : nengo.Probe
+        The probe to return.
+    minibatch_size : int
+        Sequences simulated at a time.
+    n_steps : int, optional
+        Steps to run (those of the inputs by default).
+    verbose : bool
+        Show NengoDL's progress bars.
+
+    Returns
+    -------
+    ndarray
+        ``(n, steps, size)``: every step with ``keep_history``, else the last.
+    """
+    with simulator(
+        network, minibatch_size=minibatch_size, progress_bar=verbose
+    ) as sim:
+        return sim.predict(inputs, n_steps=n_steps, verbose=int(verbose))[probe]

@@ -1,0 +1,211 @@
+"""KerasLMU classifier files: Keras 2 ``.h5`` and ``.keras`` files.
+
+Files are read with json and h5py: nothing in them is executed, and only
+known structures are accepted.
+"""
+
+import io
+import json
+import re
+import zipfile
+
+import numpy as np
+from nengo.exceptions import ValidationError
+
+from nengo_lmu.io.hdf5 import as_text, import_h5py, model_layers, read_h5_layers
+from nengo_lmu.io.keras_weights import cell_weights, check_lmu_options
+
+
+def _lmu_options_from_config(config, where):
+    hidden = config.get("hidden_cell") or {}
+    hidden_config = hidden.get("config", {})
+    options = {
+        "order": config["order"],
+        "memory_d": config["memory_d"],
+        "theta": config["theta"],
+        "units": hidden_config.get("units"),
+        "hidden_cell": hidden.get("class_name"),
+        "hidden_name": hidden_config.get("name"),
+        "hidden_use_bias": hidden_config.get("use_bias", True),
+        "activation": hidden_config.get("activation"),
+        "trainable_theta": config.get("trainable_theta", False),
+        "has_kernel": config.get("kernel_initializer") is not None,
+        "hidden_to_memory": config.get("hidden_to_memory", False),
+        "memory_to_memory": config.get("memory_to_memory", False),
+        "input_to_hidden": config.get("input_to_hidden", False),
+        "use_bias": config.get("use_bias", False),
+        "discretizer": config.get("discretizer", "zoh"),
+    }
+    check_lmu_options(options, where)
+    return options
+
+
+def _lmu_arrays_h5(layer_weights, options):
+    """KerasLMU's named arrays from a Keras 2 HDF5 layer group's weights."""
+    arrays = {}
+    for name, value in layer_weights.items():
+        parts = name.split(":")[0].split("/")
+        key = parts[-1]
+        if options["hidden_name"] in parts[:-1]:
+            key = "hidden_" + key
+        arrays[key] = value
+    return arrays
+
+
+def _lmu_arrays_v3(weights, layer, options):
+    """KerasLMU's named arrays from a Keras v3 (zip) weights file.
+
+    Variables are stored by creation order: the hidden cell's kernel,
+    recurrent kernel (``SimpleRNNCell``) and bias; the memory's kernel, bias
+    (``use_bias``), ``theta_inv`` (``trainable_theta``) and recurrent kernel
+    (``memory_to_memory``).
+    """
+    base = f"_layer_checkpoint_dependencies/{layer}"
+
+    def variables(group):
+        if group not in weights:
+            return []
+        return [np.array(weights[group][str(i)]) for i in range(len(weights[group]))]
+
+    hidden_names = ["hidden_kernel"]
+    if options["hidden_cell"] == "SimpleRNNCell":
+        hidden_names.append("hidden_recurrent_kernel")
+    if options["hidden_use_bias"]:
+        hidden_names.append("hidden_bias")
+    memory_names = ["kernel"] + (["bias"] if options["use_bias"] else [])
+    memory_names += ["theta_inv"] if options["trainable_theta"] else []
+    memory_names += ["recurrent_kernel"] if options["memory_to_memory"] else []
+    hidden = variables(f"{base}/hidden_cell/vars")
+    memory = variables(f"{base}/layer/cell/vars") or variables(f"{base}/layer/vars")
+    if len(hidden) != len(hidden_names) or len(memory) != len(memory_names):
+        raise ValidationError(
+            f"layer {layer!r}: found {len(hidden)} hidden-cell and {len(memory)} "
+            f"memory variables, expected {hidden_names} and {memory_names}",
+            attr="path",
+        )
+    return dict(zip(hidden_names + memory_names, hidden + memory))
+
+
+def _v3_layer_keys(kinds):
+    """The names a Keras v3 weights file gives a model's layers: the class
+    name in snake case, numbered from the second of a class on (``dense``,
+    ``dense_1``), whatever the layers' own names."""
+    keys, counts = [], {}
+    for kind in kinds:
+        short = kind.split(">")[-1]
+        base = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", short).lower()
+        count = counts.get(base, 0)
+        keys.append(base if count == 0 else f"{base}_{count}")
+        counts[base] = count + 1
+    return keys
+
+
+def read_keras_lmu_model(path):
+    """Read a KerasLMU classifier saved by Keras (``.h5``, or ``.keras``).
+
+    Accepted: a ``Sequential`` or ``Functional`` model of an optional
+    ``InputLayer``, one KerasLMU ``LMU`` layer (``SimpleRNNCell`` or
+    ``Dense`` hidden cell, tanh or relu) and one ``Dense`` layer (linear or
+    softmax: the Nengo network outputs its scores before the softmax). Both
+    Keras 2 HDF5 files and Keras v3 zip files (``config.json`` and
+    ``model.weights.h5``) are read with json and h5py; nothing in the file is
+    executed.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.h5`` or ``.keras`` file.
+
+    Returns
+    -------
+    options : dict
+        `.LMUCell` options with ``theta_steps``, ``activation`` and
+        ``n_classes``.
+    weights : dict
+        `.LMUClassifier` weights.
+    """
+    h5py = import_h5py()
+    with open(path, "rb") as f:
+        signature = f.read(8)
+    if signature.startswith(b"PK"):
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if "config.json" not in names or "model.weights.h5" not in names:
+                raise ValidationError(
+                    f"{path} is a zip file without config.json and model.weights.h5 "
+                    f"(found {names}): not a Keras model",
+                    attr="path",
+                )
+            config = json.loads(archive.read("config.json"))
+            weights_file = io.BytesIO(archive.read("model.weights.h5"))
+        layout = "v3"
+    elif signature == b"\x89HDF\r\n\x1a\n":
+        with h5py.File(path, "r") as f:
+            if "model_config" not in f.attrs or "model_weights" not in f:
+                raise ValidationError(
+                    f"{path} holds weights only, not a whole Keras model (save "
+                    "the model with model.save)",
+                    attr="path",
+                )
+            config = json.loads(as_text(f.attrs["model_config"]))
+            layers = read_h5_layers(f["model_weights"])
+        layout = "h5"
+    else:
+        raise ValidationError(f"{path} is neither an HDF5 nor a zip file", attr="path")
+
+    model_class, kinds = model_layers(config)
+    body = [k for k in kinds if k != "InputLayer"]
+    lmu_kinds = [k for k in body if k.split(">")[-1] == "LMU"]
+    if (
+        model_class not in ("Sequential", "Functional")
+        or len(body) != 2
+        or (len(lmu_kinds) != 1 or body[1] != "Dense")
+    ):
+        raise ValidationError(
+            f"{path}: expected a model of an LMU layer followed by a Dense layer, "
+            f"found {model_class} of {kinds}",
+            attr="path",
+        )
+    layer_configs = [
+        layer
+        for layer in config["config"]["layers"]
+        if layer["class_name"] != "InputLayer"
+    ]
+    lmu_config, dense_config = (layer["config"] for layer in layer_configs)
+    options = _lmu_options_from_config(lmu_config, str(path))
+    if dense_config.get("activation") not in ("linear", "softmax"):
+        raise ValidationError(
+            f"{path}: the Dense layer's activation is "
+            f"{dense_config.get('activation')!r}; expected linear or softmax",
+            attr="path",
+        )
+
+    if layout == "h5":
+        lmu_name, dense_name = lmu_config["name"], dense_config["name"]
+        arrays = _lmu_arrays_h5(layers[lmu_name], options)
+        dense = {
+            key.split("/")[-1].split(":")[0]: value
+            for key, value in layers[dense_name].items()
+        }
+    else:
+        keys = _v3_layer_keys(kinds)
+        lmu_name, dense_name = (
+            k for k, kind in zip(keys, kinds) if kind != "InputLayer"
+        )
+        with h5py.File(weights_file, "r") as weights:
+            arrays = _lmu_arrays_v3(weights, lmu_name, options)
+            dense_vars = f"_layer_checkpoint_dependencies/{dense_name}/vars"
+            dense_names = ["kernel"] + (
+                ["bias"] if dense_config.get("use_bias", True) else []
+            )
+            dense = {
+                name: np.array(weights[dense_vars][str(i)], dtype=np.float64)
+                for i, name in enumerate(dense_names)
+            }
+    arrays = {key: np.asarray(value, dtype=np.float64) for key, value in arrays.items()}
+    cell_options, weights = cell_weights(options, arrays)
+    n_classes = dense["kernel"].shape[1]
+    weights["readout_kernel"] = dense["kernel"].T
+    weights["readout_bias"] = dense.get("bias", np.zeros(n_classes))
+    cell_options["n_classes"] = n_classes
+    return cell_options, weights

@@ -1,0 +1,23 @@
+"""Everything NengoLoihi: its signal paths, and the memory laid out for them.
+
+- `nengo_lmu.loihi.paths`: `LoihiPath`, the transfer functions of
+  NengoLoihi's decoded connections, and `simulator`, a NengoLoihi simulator
+  whose model matches a path;
+- `nengo_lmu.loihi.memory`: `LoihiLegendreMemoryNetwork`, the spiking
+  memory mapped onto those paths.
+
+Only `simulator` and `model` import ``nengo_loihi`` (lazily): this package
+imports without it.
+"""
+
+from nengo_lmu.loihi.memory import LoihiLegendreMemoryNetwork, decode_boost
+from nengo_lmu.loihi.paths import DECODE_GAIN, LoihiPath, model, simulator
+
+__all__ = [
+    "DECODE_GAIN",
+    "LoihiLegendreMemoryNetwork",
+    "LoihiPath",
+    "decode_boost",
+    "model",
+    "simulator",
+]
