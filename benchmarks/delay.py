@@ -34,12 +34,7 @@ Usage::
 """
 
 import argparse
-import datetime
-import json
-import os
-import sys
 import time
-from pathlib import Path
 
 import nengo
 import numpy as np
@@ -47,9 +42,11 @@ import scipy.stats
 
 from nengo_lmu import LegendreMemory, legendre_readout
 from nengo_lmu.loihi import LoihiPath
-from nengo_lmu.neural_memory import LegendreMemoryNetwork
+from nengo_lmu.neurons import LegendreMemoryNetwork
 
-REPO = Path(__file__).resolve().parent.parent
+import _common as common
+from _common import markdown_table, write_results
+
 DT = 0.001
 
 TASKS = {
@@ -178,6 +175,14 @@ def run_trial(task, seed, make_simulator, seconds, loihi=False):
 
 
 def summarize(values):
+    """Mean and 95% interval (t distribution) of one quantity over the signals.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, low, high)``; ``low`` and ``high`` are the mean for a single
+        signal.
+    """
     values = np.asarray(values)
     mean = float(np.mean(values))
     if len(values) < 2:
@@ -187,6 +192,8 @@ def summarize(values):
 
 
 def main():
+    """Run the tasks, print the table, write ``docs/benchmarks/delay.*``
+    (not with ``--quick``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--signals", type=int, default=10)
@@ -232,14 +239,51 @@ def main():
                 f"{row['spikes_per_neuron_s'][0]:.1f}  wall/sim s "
                 f"{row['wall_per_sim_s'][0]:.2f}"
             )
-    elapsed = time.perf_counter() - start
-    command = " ".join(["python benchmarks/delay.py"] + sys.argv[1:])
+    env = common.environment(__file__)
+    env["elapsed_s"] = time.perf_counter() - start
+    report = markdown(results, env)
+    print()
+    print(report)
+    if not args.quick:
+        write_report(results, env, report, common.RESULTS)
+
+
+def markdown(results, env):
+    """The report: one table row per task and simulator.
+
+    Parameters
+    ----------
+    results : list of dict
+        The rows that `main` measured.
+    env : dict
+        The run's record (`_common.environment`) with ``elapsed_s``.
+    """
+    n_signals = results[0]["signals"] if results else 0
+    rows = []
+    for row in results:
+        task = TASKS[row["task"]]
+        goal = task["goal"]
+        if row["simulator"] == "nengo_loihi":
+            goal = task.get("loihi_goal", "-")
+        rows.append(
+            [
+                row["task"],
+                row["simulator"],
+                f"{row['n_neurons'][0]:.0f}",
+                f"{row['nrmse'][0]:.4f}",
+                f"{row['nrmse'][1]:.4f}-{row['nrmse'][2]:.4f}",
+                f"<= {goal}",
+                task["published"],
+                f"{row['nrmse_exact'][0]:.4f}",
+                f"{row['spikes_per_neuron_s'][0]:.1f}",
+                f"{row['wall_per_sim_s'][0]:.2f}",
+            ]
+        )
     lines = [
         "# Spiking delay networks",
         "",
-        f"Produced by `{command}` on "
-        f"{datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')} "
-        f"in {elapsed:.0f} s ({os.cpu_count()} cores, nengo {nengo.__version__}).",
+        f"Produced by `{env['command']}` on {env['date']} in {env['elapsed_s']:.0f} s "
+        f"({env['cpu_count']} cores, {common.versions_text(env, ['nengo'])}).",
         "",
         "NRMSE of the input decoded theta ago (mean and 95% interval over "
         f"{n_signals} white-noise signals, rms 0.3, each with its own network seed; "
@@ -252,31 +296,37 @@ def main():
         "0.02 s: Task A with decode_tau 0.02 s, Task B with decode_tau 0.2 s and "
         "max_rates 150-250 Hz.",
         "",
-        "| task | simulator | neurons | NRMSE | 95% interval | goal | published | exact | "
-        "spikes/neuron/s | wall s per sim s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        markdown_table(
+            [
+                "task",
+                "simulator",
+                "neurons",
+                "NRMSE",
+                "95% interval",
+                "goal",
+                "published",
+                "exact",
+                "spikes/neuron/s",
+                "wall s per sim s",
+            ],
+            rows,
+        ),
     ]
-    for row in results:
-        task = TASKS[row["task"]]
-        goal = task["goal"]
-        if row["simulator"] == "nengo_loihi":
-            goal = task.get("loihi_goal", "-")
-        lines.append(
-            f"| {row['task']} | {row['simulator']} | {row['n_neurons'][0]:.0f} | "
-            f"{row['nrmse'][0]:.4f} | {row['nrmse'][1]:.4f}-{row['nrmse'][2]:.4f} | "
-            f"<= {goal} | {task['published']} | {row['nrmse_exact'][0]:.4f} | "
-            f"{row['spikes_per_neuron_s'][0]:.1f} | {row['wall_per_sim_s'][0]:.2f} |"
-        )
-    report = "\n".join(lines) + "\n"
-    print()
-    print(report)
-    if not args.quick:
-        out = REPO / "docs" / "benchmarks"
-        (out / "delay.json").write_text(
-            json.dumps({"command": command, "results": results}, indent=2)
-        )
-        (out / "delay.md").write_text(report)
+    return "\n".join(lines) + "\n"
 
+
+def write_report(results, env, report, folder):
+    """Write ``delay.json`` and ``delay.md`` into ``folder``.
+
+    The JSON keeps the first records' top-level ``command`` beside the whole
+    ``environment``.
+    """
+    write_results(
+        {"command": env["command"], "environment": env, "results": results},
+        report,
+        folder / "delay.json",
+        folder / "delay.md",
+    )
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ in the nengo reference simulator, at orders 1024 and 4096, for
     the exact zero-order hold, one dense ``(order, order)`` product a step;
 ``pade (structured)`` / ``pade (dense)``
     the fifth-order, L-stable Padé discretisation, stepped with tridiagonal
-    solves in O(order) (`nengo_lmu.structured`), and the same discrete system
+    solves in O(order) (`nengo_lmu.memory.structured`), and the same discrete system
     as a dense product;
 ``euler (structured)`` / ``euler (dense)``
     forward Euler with prefix sums in O(order), and as a dense product. Euler
@@ -17,7 +17,7 @@ in the nengo reference simulator, at orders 1024 and 4096, for
     ``0.064 * order**2`` steps), so it runs with 1.2 times that window.
 
 The dense variants of ``pade`` and ``euler`` are forced by raising
-``nengo_lmu.memory.STRUCTURED_MIN_ORDER`` for their build (the package
+``nengo_lmu.memory.operator.STRUCTURED_MIN_ORDER`` for their build (the package
 switches to the structured step by itself from that order on).
 
 Accuracy: the Padé memory against the exact ZOH memory on 3 s of 5 Hz white
@@ -32,34 +32,30 @@ Usage::
 
 import argparse
 import contextlib
-import datetime
-import json
-import os
 import time
-from pathlib import Path
 
 import nengo
 import numpy as np
 
 import nengo_lmu
-import nengo_lmu.memory
-from nengo_lmu.structured import structured_update
+import nengo_lmu.memory.operator
+from nengo_lmu.memory.structured import structured_update
 
-from memory_speed import cpu_model  # beside this script
+import _common as common
+from _common import markdown_table, write_results
 
-REPO = Path(__file__).resolve().parent.parent
 DT = 0.001
 
 
 @contextlib.contextmanager
 def dense_only():
     """Build memories with the dense step whatever their order."""
-    saved = nengo_lmu.memory.STRUCTURED_MIN_ORDER
-    nengo_lmu.memory.STRUCTURED_MIN_ORDER = np.inf
+    saved = nengo_lmu.memory.operator.STRUCTURED_MIN_ORDER
+    nengo_lmu.memory.operator.STRUCTURED_MIN_ORDER = np.inf
     try:
         yield
     finally:
-        nengo_lmu.memory.STRUCTURED_MIN_ORDER = saved
+        nengo_lmu.memory.operator.STRUCTURED_MIN_ORDER = saved
 
 
 def steps_per_second(order, size_in, discretizer, theta, dense, min_time):
@@ -118,6 +114,24 @@ def pade_accuracy(order, theta=0.784, seconds=3.0):
 
 
 def run(orders, sizes_in, min_time, log):
+    """Time every variant at every order and input size, then the accuracy.
+
+    Parameters
+    ----------
+    orders, sizes_in : iterable of int
+        Memory orders and input dimensions.
+    min_time : float
+        Seconds per timed run.
+    log : callable
+        Called with a line per measurement.
+
+    Returns
+    -------
+    rows : list of dict
+        One per order, input size and variant.
+    accuracy : dict
+        Order -> `pade_accuracy`.
+    """
     rows = []
     for order in orders:
         euler_theta = 1.2 * nengo_lmu.euler_min_theta(order, DT)
@@ -163,45 +177,79 @@ def run(orders, sizes_in, min_time, log):
 
 
 def markdown(rows, accuracy, env):
+    """The report, from the results of `run` and the run's record."""
     lines = [
         "# Large-order memories: structured O(order) step against dense",
         "",
         f"Produced by `{env['command']}` on {env['date']} in {env['elapsed_s']:.0f} s "
-        f"({env['cpu']}, {env['cores']} cores; numpy {env['numpy']}, nengo {env['nengo']}).",
+        f"({env['cpu_model']}, {env['cpu_count']} cores; "
+        f"{common.versions_text(env, ['numpy', 'nengo'])}).",
         "",
         "Nengo reference simulator, dt = 1 ms, best of 3 timed runs. Euler runs with "
         "theta = 1.2 x `euler_min_theta` (it is unstable below), the others with "
         "theta = 1 s. `x own dense` compares each step with the dense product of the "
         "same discrete system; `x zoh dense` with the exact ZOH memory.",
         "",
-        "| order | d | discretizer | step | steps/s | us/step | x own dense | x zoh dense |",
-        "|---|---|---|---|---|---|---|---|",
+        markdown_table(
+            [
+                "order",
+                "d",
+                "discretizer",
+                "step",
+                "steps/s",
+                "us/step",
+                "x own dense",
+                "x zoh dense",
+            ],
+            [
+                [
+                    str(r["order"]),
+                    str(r["size_in"]),
+                    r["discretizer"],
+                    r["step"],
+                    f"{r['steps_per_s']:,.0f}",
+                    f"{r['us_per_step']:,.1f}",
+                    f"{r['x_own_dense']:.1f}",
+                    f"{r['x_zoh_dense']:.1f}",
+                ]
+                for r in rows
+            ],
+        ),
     ]
-    for r in rows:
-        lines.append(
-            f"| {r['order']} | {r['size_in']} | {r['discretizer']} | {r['step']} | "
-            f"{r['steps_per_s']:,.0f} | {r['us_per_step']:,.1f} | "
-            f"{r['x_own_dense']:.1f} | {r['x_zoh_dense']:.1f} |"
-        )
     lines += [
         "",
         "Accuracy of the Padé memory against exact ZOH (theta 0.784 s, 3 s of 5 Hz "
         "white noise, rms 0.5): the largest coefficient difference, and the NRMSE "
         "of the decoded delayed input (first window skipped).",
         "",
-        "| order | max abs diff | NRMSE ZOH r=0.5 | NRMSE Padé r=0.5 | NRMSE ZOH r=1 | NRMSE Padé r=1 |",
-        "|---|---|---|---|---|---|",
+        markdown_table(
+            [
+                "order",
+                "max abs diff",
+                "NRMSE ZOH r=0.5",
+                "NRMSE Padé r=0.5",
+                "NRMSE ZOH r=1",
+                "NRMSE Padé r=1",
+            ],
+            [
+                [
+                    str(order),
+                    f"{a['max_abs_diff']:.1e}",
+                    f"{a['nrmse_zoh_r0.5']:.5f}",
+                    f"{a['nrmse_pade_r0.5']:.5f}",
+                    f"{a['nrmse_zoh_r1.0']:.5f}",
+                    f"{a['nrmse_pade_r1.0']:.5f}",
+                ]
+                for order, a in accuracy.items()
+            ],
+        ),
     ]
-    for order, a in accuracy.items():
-        lines.append(
-            f"| {order} | {a['max_abs_diff']:.1e} | {a['nrmse_zoh_r0.5']:.5f} | "
-            f"{a['nrmse_pade_r0.5']:.5f} | {a['nrmse_zoh_r1.0']:.5f} | "
-            f"{a['nrmse_pade_r1.0']:.5f} |"
-        )
     return "\n".join(lines) + "\n"
 
 
 def main():
+    """Measure, print, and write the JSON and Markdown (``--out``,
+    ``--markdown``; ``docs/benchmarks/`` by default, nothing with ``--quick``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="orders 512 and 1024 only")
     parser.add_argument("--min-time", type=float, default=1.0)
@@ -213,35 +261,25 @@ def main():
     orders = (512, 1024) if args.quick else (1024, 4096)
     start = time.perf_counter()
     rows, accuracy = run(orders, (1, 4), args.min_time, print)
-    env = {
-        "command": "python benchmarks/large_order_speed.py"
-        + (" --quick" if args.quick else ""),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "elapsed_s": time.perf_counter() - start,
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "numpy": np.__version__,
-        "nengo": nengo.__version__,
-    }
-    out = args.out or (
-        None if args.quick else REPO / "docs/benchmarks/large_order_speed.json"
+    env = common.environment(__file__)
+    env["elapsed_s"] = time.perf_counter() - start
+    # the keys that the first records had, for code that reads those
+    env.update(
+        cpu=env["cpu_model"],
+        cores=env["cpu_count"],
+        numpy=env["versions"]["numpy"],
+        nengo=env["versions"]["nengo"],
     )
-    md = args.markdown or (
-        None if args.quick else REPO / "docs/benchmarks/large_order_speed.md"
-    )
+    default = None if args.quick else common.RESULTS / "large_order_speed"
     report = markdown(rows, accuracy, env)
     print()
     print(report)
-    if out:
-        Path(out).write_text(
-            json.dumps(
-                {"environment": env, "speed": rows, "accuracy": accuracy}, indent=2
-            )
-        )
-    if md:
-        Path(md).write_text(report)
+    write_results(
+        {"environment": env, "speed": rows, "accuracy": accuracy},
+        report,
+        args.out or (default and default.with_suffix(".json")),
+        args.markdown or (default and default.with_suffix(".md")),
+    )
 
 
 if __name__ == "__main__":

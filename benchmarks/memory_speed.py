@@ -77,13 +77,7 @@ Usage::
 """
 
 import argparse
-import datetime
-import hashlib
-import json
 import os
-import platform
-import shlex
-import subprocess
 import sys
 import time
 import timeit
@@ -99,9 +93,18 @@ import nengo  # noqa: E402  pylint: disable=wrong-import-position
 
 import nengo_lmu  # noqa: E402  pylint: disable=wrong-import-position
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_JSON = REPO / "docs" / "benchmarks" / "memory_speed.json"
-DEFAULT_MARKDOWN = REPO / "docs" / "benchmarks" / "memory_speed.md"
+import _common as common  # noqa: E402  pylint: disable=wrong-import-position
+from _common import (  # noqa: E402  pylint: disable=wrong-import-position
+    REPO,
+    fmt,
+    markdown_table,
+    package_line,
+    package_state,
+    write_results,
+)
+
+DEFAULT_JSON = common.RESULTS / "memory_speed.json"
+DEFAULT_MARKDOWN = common.RESULTS / "memory_speed.md"
 
 THETA = 1.0  # window length in seconds
 DT = 0.001  # simulator time step in seconds
@@ -377,13 +380,18 @@ def make_simulator(spec, net):
         if spec.backend == "nengo":
             return nengo.Simulator(net, dt=DT, optimize=True, progress_bar=False)
         nengo_dl = import_nengo_dl()
-        return nengo_dl.Simulator(
-            net,
-            dt=DT,
-            minibatch_size=spec.minibatch,
-            unroll_simulation=spec.unroll,
-            progress_bar=False,
-        )
+        from nengo_lmu.dl import fast_dot_products  # pylint: disable=import-outside-toplevel
+
+        # every formulation with nengo-lmu's faster dense product, so that the
+        # connection formulations are timed at their best
+        with fast_dot_products():
+            return nengo_dl.Simulator(
+                net,
+                dt=DT,
+                minibatch_size=spec.minibatch,
+                unroll_simulation=spec.unroll,
+                progress_bar=False,
+            )
 
 
 def make_runner(spec, sim, inp, d):
@@ -746,80 +754,18 @@ def run_benchmark(args):
 # report
 
 
-def cpu_model():
-    """The CPU model name from /proc/cpuinfo, or `platform.processor()`."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+def environment(args, argv=None):
+    """The run's record (`_common.environment`) with this benchmark's settings.
 
-
-def package_state():
-    """The git commit, uncommitted changes and a content hash of `nengo_lmu`.
-
-    Recorded at the start and the end of a run: the hash tells whether the
-    package's source changed while it was being measured.
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+    argv : list of str, optional
+        The arguments ``main`` was given (``sys.argv[1:]`` by default).
     """
-    package = Path(nengo_lmu.__file__).resolve().parent
-    digest = hashlib.sha1()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    state = {"source_sha1": digest.hexdigest(), "commit": None, "uncommitted": None}
-    try:
-        git = ["git", "-C", str(package.parent)]
-        state["commit"] = subprocess.run(
-            [*git, "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        status = subprocess.run(
-            [*git, "status", "--porcelain", "--", package.name],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        state["uncommitted"] = [line[3:] for line in status.splitlines()]
-    except (OSError, subprocess.CalledProcessError):
-        pass  # not a git checkout
-    return state
-
-
-def environment(args):
-    """The machine, library versions and command, for the report."""
-    versions = {"python": platform.python_version(), "numpy": np.__version__}
-    import scipy  # pylint: disable=import-outside-toplevel
-
-    versions["scipy"] = scipy.__version__
-    versions["nengo"] = nengo.__version__
-    versions["nengo_lmu"] = nengo_lmu.__version__
-    if "nengo_dl" in args.simulators:
-        nengo_dl = import_nengo_dl()
-        import tensorflow as tf  # pylint: disable=import-outside-toplevel
-
-        versions["nengo_dl"] = nengo_dl.__version__
-        versions["tensorflow"] = tf.__version__
-    threads = {
-        k: os.environ[k]
-        for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-        if k in os.environ
-    }
     return {
-        "command": shlex.join(["python", *sys.argv]),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "platform": platform.platform(),
-        "processor": platform.processor(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "threads_env": threads,
-        "versions": versions,
+        **common.environment(__file__, argv),
         "settings": {
             "theta_s": THETA,
             "dt_s": DT,
@@ -836,25 +782,6 @@ def environment(args):
         },
         "formulations": {k: v.description for k, v in FORMULATIONS.items()},
     }
-
-
-def fmt(x, digits=3):
-    """A number with ``digits`` significant digits (thousands unabbreviated)."""
-    if x is None:
-        return "-"
-    if abs(x) >= 10**digits:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}g}"
-
-
-def markdown_table(header, rows):
-    """A Markdown table from a header and rows of strings."""
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" for _ in header) + "|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def speed_table(results):
@@ -1021,23 +948,6 @@ def summary_lines(results):
             f"{f['ratio']:.2f}x the floor, {verdict} 1.3x"
         )
     return lines
-
-
-def package_line(env):
-    """Which nengo_lmu source was measured, and whether it changed meanwhile."""
-    start, end = env["package_start"], env["package_end"]
-    text = f"commit `{start['commit']}`" if start["commit"] else "not a git checkout"
-    if start["uncommitted"]:
-        text += " with uncommitted changes in " + ", ".join(
-            f"`{p}`" for p in start["uncommitted"]
-        )
-    text += f" (source sha1 `{start['source_sha1'][:12]}`)"
-    if end["source_sha1"] != start["source_sha1"]:
-        text += (
-            f"; **the source changed during the run** (sha1 at the end "
-            f"`{end['source_sha1'][:12]}`), so rows may measure different code"
-        )
-    return text
 
 
 def markdown_report(results, env, elapsed):
@@ -1211,7 +1121,7 @@ def main(argv=None):
     package_start = package_state()
     results = run_benchmark(args)
     elapsed = time.perf_counter() - start
-    env = environment(args)
+    env = environment(args, argv)
     env["load_start"], env["load_end"] = load_start, os.getloadavg()[0]
     env["elapsed_s"] = elapsed
     env["package_start"], env["package_end"] = package_start, package_state()
@@ -1227,22 +1137,12 @@ def main(argv=None):
     print(f"\nnengo_lmu source: {package_line(env)}")
     print(f"total time: {elapsed:.0f} s")
 
-    write_reports(args.out, args.markdown, env, results, markdown_report, elapsed)
-
-
-def write_reports(json_path, markdown_path, env, results, markdown_report, elapsed):
-    """Write the results as JSON (with the environment) and as Markdown
-    (``markdown_report(results, env, elapsed)``), where a path is given."""
-    if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(
-            json.dumps({"environment": env, **results}, indent=2) + "\n"
-        )
-        print(f"wrote {json_path}")
-    if markdown_path is not None:
-        markdown_path.parent.mkdir(parents=True, exist_ok=True)
-        markdown_path.write_text(markdown_report(results, env, elapsed))
-        print(f"wrote {markdown_path}")
+    write_results(
+        {"environment": env, **results},
+        markdown_report(results, env, elapsed),
+        args.out,
+        args.markdown,
+    )
 
 
 if __name__ == "__main__":

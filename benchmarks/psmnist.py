@@ -18,19 +18,27 @@ import argparse
 import dataclasses
 import datetime
 import json
-import os
-import platform
 import time
 from pathlib import Path
 
-EVALUATIONS = (
-    Path(__file__).resolve().parent.parent / "docs/benchmarks/psmnist_evaluations.json"
-)
+import _common as common
+from _common import markdown_table, read_json, write_results
+
+# written by benchmarks/psmnist_evaluate.py, read here (not imported: the
+# scripts share only _common)
+EVALUATIONS = common.RESULTS / "psmnist_evaluations.json"
 
 
 def saved_evaluations():
-    """The saved-model evaluations (`benchmarks/psmnist_evaluate.py`), if any."""
-    return json.loads(EVALUATIONS.read_text()) if EVALUATIONS.exists() else []
+    """The saved-model evaluations (`benchmarks/psmnist_evaluate.py`), if any.
+
+    Returns
+    -------
+    list of dict
+        The records of ``docs/benchmarks/psmnist_evaluations.json``, oldest
+        first; empty if there is no such file.
+    """
+    return read_json(EVALUATIONS, default=[])
 
 
 GOALS = {
@@ -51,28 +59,32 @@ STAGE_GOALS = {
 }
 
 
-def machine():
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import tensorflow as tf
+def machine(env):
+    """The ``machine`` entry of ``psmnist.json``: its first keys, from ``env``.
 
+    Parameters
+    ----------
+    env : dict
+        The run's record (`_common.environment` with ``with_gpus=True``),
+        which the JSON keeps in full under ``environment``.
+
+    Returns
+    -------
+    dict
+        ``cpu``, ``cores``, ``python``, ``tensorflow`` and ``gpu`` (whether
+        TensorFlow sees one), which `markdown` reads.
+    """
     return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "gpu": bool(tf.config.list_physical_devices("GPU")),
+        "cpu": env["cpu_model"],
+        "cores": env["cpu_count"],
+        "python": env["versions"]["python"],
+        "tensorflow": env["versions"].get("tensorflow"),
+        "gpu": bool(env["gpus"]),
     }
 
 
 def run_paper(args):
-    from nengo_lmu.paper import evaluate_paper_model
+    from nengo_lmu.apps.paper import evaluate_paper_model
 
     start = time.perf_counter()
     result = evaluate_paper_model(
@@ -92,8 +104,8 @@ def run_paper(args):
 
 
 def run_pipeline(args, out, after_each):
-    from nengo_lmu.cli import with_settings
-    from nengo_lmu.psmnist import FULL, QUICK, Pipeline
+    from nengo_lmu.apps.psmnist import with_settings
+    from nengo_lmu.apps.psmnist import FULL, QUICK, Pipeline
 
     settings = QUICK if args.quick else FULL
     settings = with_settings(settings, args.set)
@@ -142,7 +154,7 @@ def figure_results(record, evaluations):
 def redraw_figure(args, out):
     """Draw psmnist.png anew: the recorded accuracies and the evaluations,
     and the shipped model's spiking hidden state on three test digits."""
-    from nengo_lmu.psmnist import Pipeline, Settings, pretrained
+    from nengo_lmu.apps.psmnist import Pipeline, Settings, pretrained
 
     record = json.loads((out / "psmnist.json").read_text())
     evaluations = saved_evaluations()
@@ -156,11 +168,20 @@ def redraw_figure(args, out):
         f"{datetime.date.today().isoformat()}: the accuracies of this run, with the "
         "saved-model evaluations below in place of the rows they supersede"
     )
-    (out / "psmnist.json").write_text(json.dumps(record, indent=2))
-    (out / "psmnist.md").write_text(markdown(record))
+    write_results(
+        record, markdown(record), out / "psmnist.json", out / "psmnist.md", log=None
+    )
 
 
 def markdown(record):
+    """The report: the run's results, settings and timings, and the saved-model
+    evaluations.
+
+    Parameters
+    ----------
+    record : dict
+        The contents of ``psmnist.json``.
+    """
     lines = [
         "# psMNIST",
         "",
@@ -170,14 +191,19 @@ def markdown(record):
         f"{record['machine']['gpu']}  ",
         f"Date: {record['date']}",
         "",
-        "| network | accuracy | test images | goal |",
-        "| --- | --- | --- | --- |",
+        markdown_table(
+            ["network", "accuracy", "test images", "goal"],
+            [
+                [
+                    name,
+                    f"{100 * row['accuracy']:.2f}%",
+                    str(row["images"]),
+                    GOALS.get(name, ""),
+                ]
+                for name, row in record["results"].items()
+            ],
+        ),
     ]
-    for name, row in record["results"].items():
-        lines.append(
-            f"| {name} | {100 * row['accuracy']:.2f}% | {row['images']} | "
-            f"{GOALS.get(name, '')} |"
-        )
     if "settings" in record:
         s = record["settings"]
         lines += [
@@ -230,19 +256,26 @@ def markdown(record):
             "state over the last 50 steps, fed the exact memory in closed form "
             "(`Pipeline.evaluate_window`).",
             "",
-            "| model | stage | accuracy | test images | goal |",
-            "| --- | --- | --- | --- | --- |",
+            markdown_table(
+                ["model", "stage", "accuracy", "test images", "goal"],
+                [
+                    [
+                        r["model"],
+                        r["stage"],
+                        f"{100 * r['accuracy']:.2f}%",
+                        str(r["images"]),
+                        STAGE_GOALS.get(r["stage"], ""),
+                    ]
+                    for r in evaluations
+                ],
+            ),
         ]
-        for r in evaluations:
-            goal = STAGE_GOALS.get(r["stage"], "")
-            lines.append(
-                f"| {r['model']} | {r['stage']} | {100 * r['accuracy']:.2f}% | "
-                f"{r['images']} | {goal} |"
-            )
     return "\n".join(lines) + "\n"
 
 
 def main():
+    """Run the parts asked for, or rewrite the report (``--render``) or the
+    figure (``--figure``) from the JSON in ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="data directory (default: $NENGO_LMU_DATA)")
     parser.add_argument("--parts", nargs="+", default=["paper", "pipeline"])
@@ -282,12 +315,14 @@ def main():
         return
     if args.render:
         record = json.loads((out / "psmnist.json").read_text())
-        (out / "psmnist.md").write_text(markdown(record))
-        print(f"wrote {out / 'psmnist.md'}")
+        write_results(record, markdown(record), markdown_path=out / "psmnist.md")
         return
     out.mkdir(parents=True, exist_ok=True)
 
+    env = common.environment(__file__, with_gpus=True)
     record = {
+        # every option spelled out, defaults too, so that the command reruns
+        # this run after a default changes (the environment has it as typed)
         "command": "python benchmarks/psmnist.py "
         + " ".join(
             (
@@ -299,8 +334,9 @@ def main():
             for k, v in vars(args).items()
             if v not in (None, False, [])
         ),
-        "machine": machine(),
+        "machine": machine(env),
         "date": datetime.date.today().isoformat(),
+        "environment": env,
         "results": {},
         "timings": {},
     }
@@ -308,8 +344,9 @@ def main():
     def write():
         # after each part, so that a later failure keeps the earlier numbers
         text = markdown(record)
-        (out / "psmnist.json").write_text(json.dumps(record, indent=2))
-        (out / "psmnist.md").write_text(text)
+        write_results(
+            record, text, out / "psmnist.json", out / "psmnist.md", log=None
+        )
         return text
 
     if "paper" in args.parts:

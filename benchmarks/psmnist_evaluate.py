@@ -30,23 +30,18 @@ Usage::
 
 import argparse
 import dataclasses
-import datetime
-import json
-import os
-import shlex
-import sys
 import time
 from pathlib import Path
 
-from nengo_lmu.classifier import LMUClassifier
-from nengo_lmu.cli import with_settings
-from nengo_lmu.parameters import load_parameters
-from nengo_lmu.psmnist import PRETRAINED, Pipeline, Settings
+from nengo_lmu.cell import LMUClassifier
+from nengo_lmu.apps.psmnist import with_settings
+from nengo_lmu.io import load_parameters
+from nengo_lmu.apps.psmnist import PRETRAINED, Pipeline, Settings
 
-from memory_speed import cpu_model  # beside this script
+import _common as common
+from _common import markdown_table, read_json, write_results
 
-REPO = Path(__file__).resolve().parent.parent
-RECORD = REPO / "docs" / "benchmarks" / "psmnist_evaluations"
+RECORD = common.RESULTS / "psmnist_evaluations"  # .json and .md
 STAGES = ("rate", "spiking", "window", "fully_spiking")
 
 
@@ -63,6 +58,38 @@ def evaluate(pipeline, weights, stage, n):
 
 
 def markdown(records):
+    """The report: every evaluation recorded, oldest first.
+
+    Parameters
+    ----------
+    records : list of dict
+        The contents of ``psmnist_evaluations.json``.
+    """
+    table = markdown_table(
+        [
+            "model",
+            "stage",
+            "accuracy",
+            "test images",
+            "seconds",
+            "settings changed",
+            "command",
+            "date",
+        ],
+        [
+            [
+                f"{r['model']} (order {r['settings']['order']})",
+                r["stage"],
+                f"{100 * r['accuracy']:.2f}%",
+                f"{r['images']} (from {r['start']})",
+                f"{r['seconds']:.0f}",
+                ", ".join(r["set"]) or "-",
+                f"`{r['command']}`",
+                r["date"],
+            ]
+            for r in records
+        ],
+    )
     lines = [
         "# psMNIST: saved models evaluated",
         "",
@@ -71,20 +98,32 @@ def markdown(records):
         "Machines: "
         + "; ".join(sorted({r.get("machine", "not recorded") for r in records})),
         "",
-        "| model | stage | accuracy | test images | seconds | settings changed | command | date |",
-        "|---|---|---|---|---|---|---|---|",
+        table,
     ]
-    for r in records:
-        lines.append(
-            f"| {r['model']} (order {r['settings']['order']}) | {r['stage']} | "
-            f"{100 * r['accuracy']:.2f}% | {r['images']} (from {r['start']}) | "
-            f"{r['seconds']:.0f} | {', '.join(r['set']) or '-'} | "
-            f"`{r['command']}` | {r['date']} |"
-        )
     return "\n".join(lines) + "\n"
 
 
+def add_record(record, stem=RECORD):
+    """Append ``record`` to ``<stem>.json`` and rewrite ``<stem>.md`` from it.
+
+    Parameters
+    ----------
+    record : dict
+        One evaluation, as `main` makes it.
+    stem : Path
+        The files' path without the suffix (``docs/benchmarks/
+        psmnist_evaluations`` by default).
+    """
+    path = stem.with_suffix(".json")
+    records = read_json(path, default=[])
+    records.append(record)
+    write_results(records, markdown(records), path, stem.with_suffix(".md"), log=None)
+    print(f"recorded in {path}")
+
+
 def main(argv=None):
+    """Evaluate one stage of a saved model and record it (not with
+    ``--no-record``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--params", default=str(PRETRAINED))
     parser.add_argument("--data", help="data directory (default: $NENGO_LMU_DATA)")
@@ -117,6 +156,7 @@ def main(argv=None):
             f"({time.perf_counter() - start_time:.0f} s)",
             flush=True,
         )
+    env = common.environment(__file__, argv)
     record = {
         "model": Path(args.params).name,
         "stage": args.stage,
@@ -127,21 +167,14 @@ def main(argv=None):
         "seconds": time.perf_counter() - start_time,
         "set": args.set,
         "settings": dataclasses.asdict(settings),
-        "machine": f"{cpu_model()} ({os.cpu_count()} cores)",
-        "command": shlex.join(
-            ["python", "benchmarks/psmnist_evaluate.py", *sys.argv[1:]]
-        ),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
+        # a string: the report lists each machine once
+        "machine": common.machine_text(env),
+        "command": env["command"],
+        "date": env["date"],
+        "environment": env,
     }
     if not args.no_record:
-        path = RECORD.with_suffix(".json")
-        records = json.loads(path.read_text()) if path.exists() else []
-        records.append(record)
-        path.write_text(json.dumps(records, indent=2) + "\n")
-        RECORD.with_suffix(".md").write_text(markdown(records))
-        print(f"recorded in {path}")
+        add_record(record)
 
 
 if __name__ == "__main__":

@@ -24,25 +24,19 @@ Usage::
 """
 
 import argparse
-import datetime
-import json
 import os
-import platform
-import shlex
-import sys
 import time
-from pathlib import Path
 
 import nengo
 import numpy as np
 
 import nengo_lmu
-from nengo_lmu.datasets import psmnist
+from nengo_lmu.apps.mnist import psmnist
 from nengo_lmu.legendre import discretize, lmu_system, memory_trajectory
 
-from memory_speed import cpu_model, markdown_table  # beside this script
+import _common as common
+from _common import markdown_table, write_results
 
-REPO = Path(__file__).resolve().parent.parent
 DT = 0.001
 STEPS_PER_PIXEL = 5
 THETA = 784 * STEPS_PER_PIXEL * DT
@@ -98,6 +92,22 @@ def memory_error(order, n_neurons, neurons, image, scale, system, seed=0):
 
 
 def run(configs, n_images, data):
+    """The errors of each ``(order, n_neurons, neurons)`` configuration.
+
+    Parameters
+    ----------
+    configs : list of tuple
+        ``(order, neurons per coefficient, key of NEURONS)``.
+    n_images : int
+        Test images per configuration (the errors are averaged over them).
+    data : dict
+        psMNIST's ``"train"`` and ``"test"`` ``(x, y)`` arrays.
+
+    Returns
+    -------
+    list of dict
+        One row per configuration.
+    """
     train, test = data["train"][0], data["test"][0]
     rows = []
     for order, n_neurons, neurons in configs:
@@ -127,6 +137,7 @@ def run(configs, n_images, data):
 
 
 def markdown(rows, env):
+    """The report, from the rows of `run` and the run's record."""
     table = markdown_table(
         [
             "order",
@@ -155,8 +166,8 @@ def markdown(rows, env):
             "# The spiking memory on psMNIST input",
             "",
             f"Produced by `{env['command']}` on {env['date']}; {env['cpu_model']}, "
-            f"{env['cpu_count']} cores; nengo {nengo.__version__}, nengo_lmu "
-            f"{nengo_lmu.__version__}.",
+            f"{env['cpu_count']} cores; "
+            f"{common.versions_text(env, ['nengo', 'nengo_lmu'])}.",
             "",
             f"`LegendreMemoryNetwork(order, theta={THETA:g} s, n_neurons, "
             "synapse=0.05)` fed psMNIST test images (each pixel held 5 steps of 1 ms) "
@@ -171,6 +182,7 @@ def markdown(rows, env):
 
 
 def main():
+    """Measure, print, and write ``docs/benchmarks/`` (not with ``--quick``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--images", type=int, default=3)
@@ -182,25 +194,21 @@ def main():
         configs = [(order, 50, n) for order in (64, 128, 256, 512) for n in NEURONS] + [
             (order, 200, "IF 450-900 Hz") for order in (64, 256, 512)
         ]
-    env = {
-        "command": shlex.join(
-            ["python", "benchmarks/spiking_memory_psmnist.py", *sys.argv[1:]]
-        ),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "platform": platform.platform(),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-    }
+    env = common.environment(__file__)  # the date the run started
     rows = run(configs, 1 if args.quick else args.images, psmnist("paper", args.data))
     if not args.quick:
-        out = REPO / "docs" / "benchmarks" / "spiking_memory_psmnist"
-        out.with_suffix(".json").write_text(
-            json.dumps({"environment": env, "rows": rows}, indent=2) + "\n"
-        )
-        out.with_suffix(".md").write_text(markdown(rows, env))
-        print(f"wrote {out}.json and .md")
+        write_report(rows, env, common.RESULTS)
+
+
+def write_report(rows, env, folder):
+    """Write ``spiking_memory_psmnist.json`` and ``.md`` into ``folder``."""
+    out = folder / "spiking_memory_psmnist"
+    write_results(
+        {"environment": env, "rows": rows},
+        markdown(rows, env),
+        out.with_suffix(".json"),
+        out.with_suffix(".md"),
+    )
 
 
 if __name__ == "__main__":

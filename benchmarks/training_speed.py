@@ -104,11 +104,8 @@ Usage::
 """
 
 import argparse
-import datetime
 import json
 import os
-import platform
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -119,20 +116,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is impor
 import nengo  # noqa: E402
 import numpy as np  # noqa: E402
 
-import nengo_lmu  # noqa: E402
 from nengo_lmu import LMUCell  # noqa: E402
-from nengo_lmu.parameters import glorot_uniform  # noqa: E402
+from nengo_lmu.cell.weights import glorot_uniform  # noqa: E402
 
-from memory_speed import (  # noqa: E402
-    cpu_model,
+import _common as common  # noqa: E402
+from _common import (  # noqa: E402
+    REPO,
+    duration,
+    fmt,
+    markdown_table,
     package_line,
     package_state,
-    write_reports,
+    write_results,
 )
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_JSON = REPO / "docs" / "benchmarks" / "training_speed.json"
-DEFAULT_MARKDOWN = REPO / "docs" / "benchmarks" / "training_speed.md"
+DEFAULT_JSON = common.RESULTS / "training_speed.json"
+DEFAULT_MARKDOWN = common.RESULTS / "training_speed.md"
 
 DT = 0.001  # NengoDL's time step: LMUCell's theta in seconds is steps * DT
 N_CLASSES = 10
@@ -306,14 +305,18 @@ def nengo_dl_fit(net, x, y, batch, timed, args, log, steps_per_execution=1):
     ``timed`` timed batches of ``batch`` samples, ``steps_per_execution``
     batches per call of Keras's training function."""
     tf, nengo_dl, _ = import_tf()
+    from nengo_lmu.dl import fast_dot_products  # pylint: disable=import-outside-toplevel
+
     start = time.perf_counter()
-    sim = nengo_dl.Simulator(
-        net,
-        minibatch_size=batch,
-        unroll_simulation=args.unroll,
-        progress_bar=False,
-        seed=0,
-    )
+    # nengo-lmu's faster dense product, as the package's own pipelines use it
+    with fast_dot_products():
+        sim = nengo_dl.Simulator(
+            net,
+            minibatch_size=batch,
+            unroll_simulation=args.unroll,
+            progress_bar=False,
+            seed=0,
+        )
     sim.compile(
         optimizer=tf.optimizers.Adam(args.lr),
         loss=tf.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -635,31 +638,26 @@ def goals(rows):
 # report
 
 
-def environment(args, size):
-    """The command, machine and versions, for the JSON and the Markdown."""
-    tf, nengo_dl, keras_lmu = import_tf()
-    gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+def environment(args, size, argv=None):
+    """The run's record (`_common.environment`, with the GPUs) and this
+    benchmark's settings and TensorFlow threads, for the JSON and the Markdown.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+    size : dict
+        The model's ``order``, ``n_steps`` and ``units``.
+    argv : list of str, optional
+        The arguments ``main`` was given (``sys.argv[1:]`` by default).
+    """
+    # imported first, so that the versions recorded are those of the loaded modules
+    tf, _, _ = import_tf()
     return {
-        "command": shlex.join(["python", *sys.argv]),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
-        "cpu_model": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "platform": platform.platform(),
-        "gpus": gpus,
+        **common.environment(__file__, argv, with_gpus=True),
         "tf_threads": {
             "intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
             "inter_op": tf.config.threading.get_inter_op_parallelism_threads(),
-        },
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "nengo": nengo.__version__,
-            "nengo_dl": nengo_dl.__version__,
-            "tensorflow": tf.__version__,
-            "keras_lmu": keras_lmu.__version__,
-            "nengo_lmu": nengo_lmu.__version__,
         },
         "settings": {
             **size,
@@ -690,36 +688,6 @@ def environment(args, size):
         },
         "configs": CONFIGS,
     }
-
-
-def fmt(x, digits=3):
-    """A number with ``digits`` significant digits (thousands unabbreviated)."""
-    if x is None:
-        return "-"
-    if abs(x) >= 10**digits:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}g}"
-
-
-def duration(seconds):
-    """Seconds as a short human duration."""
-    if seconds is None:
-        return "-"
-    if seconds < 120:
-        return f"{seconds:.3g} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.3g} min"
-    return f"{seconds / 3600:.3g} h"
-
-
-def markdown_table(header, rows):
-    """A Markdown table from a header and rows of strings."""
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join("---" for _ in header) + "|",
-    ]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 METHOD_NAMES = {
@@ -1009,11 +977,14 @@ def render(json_path, markdown_path):
     data = json.loads(json_path.read_text())
     env = data.pop("environment")
     data["goals"] = goals(data["rows"])
-    json_path.write_text(json.dumps({"environment": env, **data}, indent=2) + "\n")
-    markdown_path.write_text(markdown_report(data, env, env["elapsed_s"]))
     print(speed_table(data))
     print("\n".join(goal_lines(data)))
-    print(f"wrote {json_path} and {markdown_path}")
+    write_results(
+        {"environment": env, **data},
+        markdown_report(data, env, env["elapsed_s"]),
+        json_path,
+        markdown_path,
+    )
 
 
 def main(argv=None):
@@ -1027,7 +998,7 @@ def main(argv=None):
     package_start = package_state()
     results = run_benchmark(args, size)
     elapsed = time.perf_counter() - start
-    env = environment(args, size)
+    env = environment(args, size, argv)
     env["load_start"], env["load_end"] = load_start, os.getloadavg()[0]
     env["elapsed_s"] = elapsed
     env["package_start"], env["package_end"] = package_start, package_state()
@@ -1045,7 +1016,12 @@ def main(argv=None):
     print(f"nengo_lmu source: {package_line(env)}")
     print(f"total time: {elapsed:.0f} s")
 
-    write_reports(args.json, args.markdown, env, results, markdown_report, elapsed)
+    write_results(
+        {"environment": env, **results},
+        markdown_report(results, env, elapsed),
+        args.json,
+        args.markdown,
+    )
 
 
 if __name__ == "__main__":
