@@ -43,13 +43,14 @@ def public_modules():
     Returns
     -------
     list of str
-        Dotted module names (``nengo_lmu.cell``, ...), sorted.
+        Dotted module names (``nengo_lmu.cell``, ``nengo_lmu.cell.cell``,
+        ...) of the package and its sub-packages, sorted.
     """
     package = importlib.import_module(PACKAGE)
     return sorted(
-        f"{PACKAGE}.{info.name}"
-        for info in pkgutil.iter_modules(package.__path__)
-        if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{PACKAGE}.")
+        if not any(part.startswith("_") for part in info.name.split("."))
     )
 
 

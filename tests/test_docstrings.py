@@ -17,7 +17,15 @@ _spec.loader.exec_module(check_docstrings)
 
 # the modules that import an optional dependency when they are imported; all
 # others must import with the core requirements alone
-NEEDS = {"nengo_lmu.dl_builders": ("tensorflow", "nengo_dl")}
+NEEDS = {
+    name: ("tensorflow", "nengo_dl")
+    for name in (
+        "nengo_lmu.dl",
+        "nengo_lmu.dl.builders",
+        "nengo_lmu.dl.simulation",
+        "nengo_lmu.dl_builders",
+    )
+}
 
 
 @pytest.mark.parametrize("module", check_docstrings.public_modules())

@@ -226,7 +226,7 @@ def test_core_runs_without_tensorflow():
         "with nengo.Simulator(net, progress_bar=False) as sim:\n"
         "    sim.run_steps(10)\n"
         "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'\n"
-        "assert 'nengo_lmu.dl_builders' not in sys.modules\n"
+        "assert 'nengo_lmu.dl' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 

@@ -19,6 +19,7 @@ from nengo_lmu.cell.classifier import LMUClassifier
 from nengo_lmu.cell.conversion import convert_to_spiking, spiking_neuron_type
 from nengo_lmu.cell.keras_models import load_keras_lmu_model, load_lmu_paper_model
 from nengo_lmu.cell.memories import (
+    FEEDBACK_OPTIONS,
     MEMORY_TYPES,
     CellMemory,
     ClosedFormMemory,
@@ -30,6 +31,7 @@ from nengo_lmu.cell.parallel import ParallelLayout, fold_normalization, normaliz
 from nengo_lmu.cell.weights import glorot_uniform, orthogonal
 
 __all__ = [
+    "FEEDBACK_OPTIONS",
     "MEMORY_TYPES",
     "CellMemory",
     "ClosedFormMemory",

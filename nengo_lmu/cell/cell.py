@@ -21,7 +21,6 @@ no synapse.
 
 import nengo
 import numpy as np
-from nengo.exceptions import ValidationError
 from nengo.neurons import NeuronTypeParam
 from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
 
@@ -33,11 +32,29 @@ from nengo_lmu.cell.memories import (
     replace_memory,
 )
 from nengo_lmu.cell.parallel import ParallelLayout
-from nengo_lmu.io.npz import check_parameters, load_model, save_model
+from nengo_lmu.cell.persistence import SavedNetwork
+from nengo_lmu.io.npz import check_parameters
 from nengo_lmu.legendre import DISCRETIZERS, discretize, lmu_system
 
+# the options that fix the cell's weights, as `LMUCell.structure` records them
+STRUCTURE = (
+    "units",
+    "order",
+    "theta",
+    "input_d",
+    "memory_d",
+    "hidden_to_memory",
+    "memory_to_memory",
+    "input_to_hidden",
+    "hidden_to_hidden",
+    "use_bias",
+    "discretizer",
+    "trainable_memory",
+    "trainable_theta",
+)
 
-class LMUCell(nengo.Network):
+
+class LMUCell(SavedNetwork, nengo.Network):
     """A Legendre Memory Unit cell whose hidden state is a neuron ensemble.
 
     The options have the names and meaning of KerasLMU's ``LMU`` layer with a
@@ -275,21 +292,7 @@ class LMUCell(nengo.Network):
     @property
     def structure(self):
         """The options that fix the cell's weights (JSON-serialisable)."""
-        return {
-            "units": self.units,
-            "order": self.order,
-            "theta": self.theta,
-            "input_d": self.input_d,
-            "memory_d": self.memory_d,
-            "hidden_to_memory": self.hidden_to_memory,
-            "memory_to_memory": self.memory_to_memory,
-            "input_to_hidden": self.input_to_hidden,
-            "hidden_to_hidden": self.hidden_to_hidden,
-            "use_bias": self.use_bias,
-            "discretizer": self.discretizer,
-            "trainable_memory": self.trainable_memory,
-            "trainable_theta": self.trainable_theta,
-        }
+        return {name: getattr(self, name) for name in STRUCTURE}
 
     @property
     def parallel_size(self):
@@ -297,31 +300,10 @@ class LMUCell(nengo.Network):
         memories, and the memory of a constant 1 if ``use_bias``."""
         return self.parallel_layout.size
 
-    def weight_shapes(self):
-        """The name and shape (Nengo's ``(post, pre)``) of every weight.
-
-        Returns
-        -------
-        dict of str to tuple of int
-            The shape of each weight, by name, in the order of the table in
-            `nengo_lmu.cell.weights`.
-        """
-        return cell_weights.weight_shapes(self)
-
-    def initial_weights(self, rng):
-        """Weights drawn as KerasLMU draws them (`.cell.weights.initial_weights`).
-
-        Parameters
-        ----------
-        rng : numpy.random.RandomState
-            The random number generator to draw from.
-
-        Returns
-        -------
-        dict of str to ndarray
-            The weights by name, with the shapes of `weight_shapes`.
-        """
-        return cell_weights.initial_weights(self, rng)
+    # the weights' names, shapes and KerasLMU's initial values
+    # (`nengo_lmu.cell.weights`), as methods
+    weight_shapes = cell_weights.weight_shapes
+    initial_weights = cell_weights.initial_weights
 
     def discrete_system(self):
         """The memory's discrete system at the cell's ``dt``.
@@ -392,51 +374,6 @@ class LMUCell(nengo.Network):
         shapes = self.weight_shapes()
         return check_parameters(self.weight_map.read(sim, shapes), shapes, obj=self)
 
-    def save(self, path, sim=None):
-        """Save the weights (`get_weights` of ``sim``) and `structure` to an npz file.
-
-        The file holds plain arrays and JSON text, no pickled objects, and
-        records the hidden neuron type (`.io.npz.save_model`).
-
-        Parameters
-        ----------
-        path : str or path-like
-            The ``.npz`` file to write.
-        sim : nengo.Simulator or nengo_dl.Simulator, optional
-            Save the weights live in this simulator (see `get_weights`);
-            without it, the values the cell was built with.
-        """
-        save_model(
-            path, "LMUCell", self.structure, self.get_weights(sim), neuron_type=self.neuron_type
-        )
-
-    @classmethod
-    def load(cls, path, **kwargs):
-        """A cell built from a file written by `save`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The ``.npz`` file.
-        **kwargs
-            Further `LMUCell` arguments (``neuron_type``, ``memory``, ``dt``,
-            ``parallel``, ``label``, ...). Structural options (`structure`)
-            may be given only with the value in the file. ``memory`` defaults
-            to ``"connections"`` for a file with ``trainable_memory`` or
-            ``trainable_theta``.
-
-        Returns
-        -------
-        LMUCell
-            A new cell (added to the current network, as any network is)
-            with the file's structure and weights.
-        """
-        arrays, arguments = load_model(path, "LMUCell", kwargs)
-        if arguments.get("trainable_memory") or arguments.get("trainable_theta"):
-            # trained A and B, or theta_inv, live in the connection memory
-            arguments.setdefault("memory", "connections")
-        return cls(**arguments, weights=arrays)
-
     def parallel_input(self, x, steps=None):
         """The parallel cell's input for sequences ``x``, in closed form.
 
@@ -459,12 +396,4 @@ class LMUCell(nengo.Network):
         -------
         (n_sequences, n_out_steps, parallel_size) ndarray
         """
-        x = np.asarray(x, dtype=np.float64)
-        if x.ndim != 3 or x.shape[2] != self.input_d:
-            raise ValidationError(
-                f"must have shape (n_sequences, n_steps, input_d={self.input_d}), "
-                f"got {x.shape}",
-                attr="x",
-                obj=self,
-            )
         return self.parallel_layout.features(x, *self.discrete_system(), steps)

@@ -13,14 +13,15 @@ from nengo.params import IntParam
 
 from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.weights import glorot_uniform, read_transform, weight_seed
-from nengo_lmu.io.npz import check_parameters, load_model, save_model
+from nengo_lmu.cell.persistence import SavedNetwork
+from nengo_lmu.io.npz import check_parameters
 
 # arguments of nengo.Network; all other keyword arguments go to the cell
 NETWORK_ARGS = ("label", "seed", "add_to_container")
 READOUT_NAMES = ("readout_kernel", "readout_bias")
 
 
-class LMUClassifier(nengo.Network):
+class LMUClassifier(SavedNetwork, nengo.Network):
     """``input`` -> `.LMUCell` -> ``output`` (class scores).
 
     Parameters
@@ -177,49 +178,7 @@ class LMUClassifier(nengo.Network):
         `.LMUCell.structure` (JSON-serialisable)."""
         return {"n_classes": self.n_classes, **self.cell.structure}
 
-    def save(self, path, sim=None, weights=None, info=None):
-        """Save the weights and `structure` to an npz file (no pickle).
-
-        The hidden neuron type is recorded too (`.parameters.save_model`).
-
-        Parameters
-        ----------
-        path : str or path-like
-            The ``.npz`` file to write.
-        sim : nengo.Simulator or nengo_dl.Simulator, optional
-            Save the weights live in this simulator (see `get_weights`).
-        weights : dict, optional
-            The weights to save instead (the names of `get_weights`).
-        info : dict, optional
-            Anything JSON-serialisable to store with them (how the model was
-            trained, its accuracy, ...).
-        """
-        weights = self.get_weights(sim) if weights is None else weights
-        save_model(
-            path,
-            "LMUClassifier",
-            self.structure,
-            weights,
-            info,
-            neuron_type=self.cell.neuron_type,
-        )
-
-    @classmethod
-    def load(cls, path, **kwargs):
-        """A classifier built from a file written by `save`.
-
-        Parameters
-        ----------
-        path : str or path-like
-            The ``.npz`` file.
-        **kwargs
-            Further `LMUClassifier` arguments (``neuron_type``, ``label``,
-            ...); structural ones (`structure`) only with the file's values.
-
-        Returns
-        -------
-        LMUClassifier
-            A new classifier with the file's structure and weights.
-        """
-        arrays, arguments = load_model(path, "LMUClassifier", kwargs)
-        return cls(**arguments, weights=arrays)
+    @property
+    def neuron_type(self):
+        """The cell's hidden neuron type (recorded by `save`)."""
+        return self.cell.neuron_type

@@ -82,7 +82,18 @@ class ProcessMemory(CellMemory):
     name = "process"
 
     def build(self, cell):
-        """See `CellMemory.build`."""
+        """See `CellMemory.build`.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The cell (inside ``with cell:``).
+
+        Returns
+        -------
+        memory, memory_input, memory_output
+            As for `CellMemory.build`.
+        """
         memory = nengo.Node(
             LegendreMemory(cell.order, cell.theta, cell.discretizer, size_in=cell.memory_d),
             label="memory",
@@ -111,12 +122,29 @@ class ConnectionMemory(CellMemory):
 
     def check(self, cell):
         """Zero-order hold is not linear in :math:`1 / \\theta`: refuse it with
-        ``trainable_theta``, as `.LMUCell` describes."""
+        ``trainable_theta``, as `.LMUCell` describes.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The cell being constructed.
+        """
         if cell.trainable_theta and (cell.discretizer != "euler" or cell.trainable_memory):
             raise_trainable_theta(cell)
 
     def build(self, cell):
-        """See `CellMemory.build`."""
+        """See `CellMemory.build`.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The cell (inside ``with cell:``).
+
+        Returns
+        -------
+        memory, memory_input, memory_output
+            As for `CellMemory.build`.
+        """
         memory_input = nengo.Node(size_in=cell.memory_d, label="memory_input")
         memory = nengo.Node(size_in=cell.memory_d * cell.order, label="memory")
         if cell.trainable_theta:
@@ -206,7 +234,18 @@ class NeuralMemory(CellMemory):
         return f"NeuralMemory({args})"
 
     def build(self, cell):
-        """See `CellMemory.build`."""
+        """See `CellMemory.build`.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The cell (inside ``with cell:``).
+
+        Returns
+        -------
+        memory, memory_input, memory_output
+            As for `CellMemory.build`.
+        """
         kwargs = {"dt": cell.dt, **self.network_kwargs}
         network = LegendreMemoryNetwork(
             cell.order,
@@ -234,7 +273,13 @@ class ClosedFormMemory(CellMemory):
 
     def check(self, cell):
         """The closed form needs a memory that does not depend on the cell's
-        past outputs, and the exact system (``memory="process"``)."""
+        past outputs, and the exact system (``memory="process"``).
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The cell being constructed.
+        """
         feedback = [name for name in FEEDBACK_OPTIONS if getattr(cell, name)]
         if feedback:
             raise ValidationError(
@@ -252,7 +297,18 @@ class ClosedFormMemory(CellMemory):
             )
 
     def build(self, cell):
-        """See `CellMemory.build`; ``memory_input`` is None."""
+        """See `CellMemory.build`.
+
+        Parameters
+        ----------
+        cell : LMUCell
+            The cell (inside ``with cell:``).
+
+        Returns
+        -------
+        memory, memory_input, memory_output
+            As for `CellMemory.build`; ``memory_input`` is None.
+        """
         q, md, d = cell.order, cell.memory_d, cell.input_d
         layout = cell.parallel_layout
         memory = nengo.Node(size_in=md * q, label="memory")
@@ -370,7 +426,13 @@ def cell_memory(memory, memory_kwargs=None):
 
 
 def raise_trainable_theta(cell):
-    """Refuse ``trainable_theta`` with the options it needs."""
+    """Refuse ``trainable_theta`` with the options it needs.
+
+    Parameters
+    ----------
+    cell : LMUCell
+        The cell being constructed.
+    """
     raise ValidationError(
         f"trainable_theta=True needs memory='connections', discretizer="
         f"'euler' and trainable_memory=False (the Euler step is linear in "

@@ -87,7 +87,7 @@ class ParallelLayout:
 
         Parameters
         ----------
-        x : (n_sequences, n_steps, input_d) ndarray
+        x : (n_sequences, n_steps, input_d) array_like
             Input sequences.
         Ad, Bd : ndarray
             The discrete memory system.
@@ -98,6 +98,13 @@ class ParallelLayout:
         -------
         (n_sequences, n_out_steps, size) ndarray
         """
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 3 or x.shape[2] != self.input_d:
+            raise ValidationError(
+                f"must have shape (n_sequences, n_steps, input_d={self.input_d}), "
+                f"got {x.shape}",
+                attr="x",
+            )
         n, n_steps, d = x.shape
         # (n, d, n_out, q) -> (n, n_out, d * q), input dimension major
         memories = memory_trajectory(np.moveaxis(x, 1, 2), Ad, Bd, steps)

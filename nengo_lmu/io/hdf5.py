@@ -10,6 +10,13 @@ import numpy as np
 
 
 def import_h5py():
+    """h5py, or an ImportError that says how to install it.
+
+    Returns
+    -------
+    module
+        ``h5py``.
+    """
     try:
         import h5py
     except ImportError:
@@ -20,7 +27,18 @@ def import_h5py():
 
 
 def read_h5_layers(group):
-    """``{layer: {weight name: array}}`` of a Keras 2 ``model_weights`` group."""
+    """``{layer: {weight name: array}}`` of a Keras 2 ``model_weights`` group.
+
+    Parameters
+    ----------
+    group : h5py.Group
+        The group (its ``layer_names`` and ``weight_names`` attributes).
+
+    Returns
+    -------
+    dict of str to dict of str to ndarray
+        The weights of each layer, float64.
+    """
     layers = {}
     for layer in group.attrs["layer_names"]:
         layer = layer.decode() if isinstance(layer, bytes) else layer
@@ -33,7 +51,20 @@ def read_h5_layers(group):
 
 
 def model_layers(config):
-    """A Keras model config's class name and the class names of its layers."""
+    """A Keras model config's class name and the class names of its layers.
+
+    Parameters
+    ----------
+    config : dict
+        The model config (parsed JSON).
+
+    Returns
+    -------
+    class_name : str or None
+        The model's class (None if ``config`` is not a model config).
+    layers : list of str
+        Its layers' classes.
+    """
     if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
         return None, []
     layers = config["config"].get("layers", [])
@@ -41,4 +72,15 @@ def model_layers(config):
 
 
 def as_text(value):
+    """``value`` as text (HDF5 attributes may hold bytes).
+
+    Parameters
+    ----------
+    value : bytes or str
+        The attribute.
+
+    Returns
+    -------
+    str
+    """
     return value.decode() if isinstance(value, bytes) else str(value)

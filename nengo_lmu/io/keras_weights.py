@@ -15,7 +15,15 @@ HIDDEN_CELLS = ("SimpleRNNCell", "Dense")
 
 
 def check_lmu_options(options, where):
-    """Refuse what `.LMUCell` does not compute (``where`` names the source)."""
+    """Refuse what `.LMUCell` does not compute.
+
+    Parameters
+    ----------
+    options : dict
+        The layer's options (``hidden_cell``, ``activation``, ``has_kernel``).
+    where : str
+        The source, named in the message (a file and layer).
+    """
     problems = []
     if options["hidden_cell"] not in HIDDEN_CELLS:
         problems.append(
@@ -41,6 +49,21 @@ def cell_weights(options, arrays):
     ``bias`` and ``recurrent_kernel`` (memory -> memory), and
     ``hidden_kernel``, optionally ``hidden_recurrent_kernel`` and
     ``hidden_bias``, all in Keras' ``(inputs, outputs)`` orientation.
+
+    Parameters
+    ----------
+    options : dict
+        The layer's options (``order``, ``memory_d``, ``units``,
+        ``hidden_cell``, the connection flags, ``theta_steps``, ...).
+    arrays : dict of str to ndarray
+        KerasLMU's weights, as above.
+
+    Returns
+    -------
+    cell_options : dict
+        `.LMUCell` arguments.
+    weights : dict of str to ndarray
+        `.LMUCell` weights (`.LMUCell.weight_shapes`).
     """
     order, memory_d, units = options["order"], options["memory_d"], options["units"]
     hidden_to_hidden = options["hidden_cell"] == "SimpleRNNCell"

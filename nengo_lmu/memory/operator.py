@@ -44,6 +44,20 @@ def memory_update(process, dt, memory):
     ``memory`` is a ``(size_in, order)`` array (or view). Large ``"euler"``
     and ``"pade"`` memories use the O(order) structured step; everything else
     one dense product for all input dimensions, ``M <- [M, u] @ [Ad, Bd]^T``.
+
+    Parameters
+    ----------
+    process : LegendreMemory
+        The memory.
+    dt : float
+        The time step in seconds.
+    memory : (size_in, order) ndarray
+        The memory, updated in place.
+
+    Returns
+    -------
+    callable
+        ``advance(u)``, ``u`` of shape ``(size_in,)``.
     """
     if uses_structured_step(process):
         process.discrete_system(dt, dense=False)  # validates theta for Euler

@@ -18,6 +18,8 @@ neurons, is a subclass: `nengo_lmu.loihi.LoihiLegendreMemoryNetwork`
 (``LegendreMemoryNetwork(..., target=...)`` builds one).
 """
 
+import inspect
+
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
@@ -373,3 +375,12 @@ class LegendreMemoryNetwork(nengo.Network):
             mapped.input_synapses,
             1 + mapped.lag,
         )
+
+
+# help() and the documentation show __init__'s arguments, not those of the
+# __new__ that chooses the layout
+LegendreMemoryNetwork.__signature__ = inspect.signature(
+    LegendreMemoryNetwork.__init__
+).replace(
+    parameters=list(inspect.signature(LegendreMemoryNetwork.__init__).parameters.values())[1:]
+)

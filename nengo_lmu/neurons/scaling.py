@@ -142,7 +142,21 @@ class AxisEncoders(nengo.dists.Distribution):
 
 
 def with_axis_encoders(ensemble_kwargs, grouped):
-    """The ensembles' arguments; grouped ensembles get `AxisEncoders` unless given."""
+    """The ensembles' arguments; grouped ensembles get `AxisEncoders` unless given.
+
+    Parameters
+    ----------
+    ensemble_kwargs : dict or None
+        The arguments given for the ensembles.
+    grouped : bool
+        Whether each ensemble represents several coefficients.
+
+    Returns
+    -------
+    dict
+        A copy with ``encoders`` set to `AxisEncoders` if ``grouped`` and not
+        given.
+    """
     kwargs = dict(ensemble_kwargs or {})
     if grouped:
         kwargs.setdefault("encoders", AxisEncoders())

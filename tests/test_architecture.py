@@ -1,0 +1,226 @@
+"""The package's structure: its public names, its import graph, its sizes.
+
+The sub-packages are layers (`nengo_lmu.__init__` lists them): each module
+imports only modules of its own part or of the parts below it, and nothing
+in the package needs TensorFlow or NengoLoihi to import.
+"""
+
+import ast
+import importlib
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nengo_lmu
+
+PACKAGE = Path(nengo_lmu.__file__).parent
+
+# every name that nengo_lmu exported before the sub-packages, and every module
+# path that the README, the docs and the examples show
+PUBLIC = {
+    "nengo_lmu": (
+        "PADE_DEGREES LMUCell LMUClassifier LegendreMemory LegendreMemoryNetwork "
+        "SimLegendreMemory convert_to_spiking discretize euler_min_theta "
+        "impulse_response legendre_readout lmu_eigenvalues lmu_inverse lmu_matvec "
+        "lmu_system load_parameters memory_trajectory pade_exp save_parameters "
+        "spiking_neuron_type __version__"
+    ),
+    "nengo_lmu.legendre": "DISCRETIZERS PADE_DEGREES discretize lmu_system",
+    "nengo_lmu.memory": (
+        "LegendreMemory SimLegendreMemory STRUCTURED_MIN_ORDER uses_structured_step "
+        "build_legendre_memory"
+    ),
+    "nengo_lmu.structured": "STRUCTURED_METHODS structured_update",
+    "nengo_lmu.neural_memory": (
+        "LegendreMemoryNetwork AxisEncoders coefficient_bounds coefficient_peaks "
+        "decode_boost MAPPINGS SCALING_MARGIN"
+    ),
+    "nengo_lmu.synapse_mapping": (
+        "map_continuous_lowpass map_discrete_lowpass map_discrete_synapse "
+        "SynapseMapping discrete_transfer_function node_filter"
+    ),
+    "nengo_lmu.identity": "Identity identity_node build_identity",
+    "nengo_lmu.loihi": "LoihiPath DECODE_GAIN model simulator",
+    "nengo_lmu.cell": "LMUCell MEMORY_TYPES FEEDBACK_OPTIONS",
+    "nengo_lmu.classifier": "LMUClassifier NETWORK_ARGS READOUT_NAMES",
+    "nengo_lmu.conversion": "convert_to_spiking spiking_neuron_type",
+    "nengo_lmu.parallel": "normalization fold_normalization",
+    "nengo_lmu.parameters": (
+        "glorot_uniform orthogonal check_parameters save_parameters load_parameters "
+        "save_model load_model describe_neuron_type neuron_type_from METADATA_KEY "
+        "NEURON_TYPES"
+    ),
+    "nengo_lmu.keras_io": (
+        "load_keras_lmu_model read_keras_lmu_model load_lmu_paper_model "
+        "read_lmu_paper_model lmu_layer_weights sha256 PAPER_MODEL_SHA256 "
+        "PAPER_MODEL_ACCURACY PAPER_CELL_WEIGHTS ACTIVATIONS HIDDEN_CELLS"
+    ),
+    "nengo_lmu.datasets": (
+        "ENV_VAR MNIST_FILES MIRRORS PERMUTATIONS HOW_TO_GET mnist_directory "
+        "load_mnist download_mnist psmnist"
+    ),
+    "nengo_lmu.paper": (
+        "PAPER_MODEL_FILE paper_model_path paper_network evaluate_paper_model"
+    ),
+    "nengo_lmu.psmnist": (
+        "Pipeline Settings QUICK FULL PRETRAINED PRETRAINED_NAMES pretrained "
+        "NEURON_TYPES MEMORY_NEURON_TYPES"
+    ),
+    "nengo_lmu.cli": "main with_settings",
+}
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC))
+def test_public_names_still_work(module):
+    imported = importlib.import_module(module)
+    missing = [name for name in PUBLIC[module].split() if not hasattr(imported, name)]
+    assert missing == [], f"{module} lost {missing}"
+
+
+def test_old_paths_are_the_new_objects():
+    """The old module paths re-export the objects, not copies."""
+    from nengo_lmu.apps.psmnist import pretrained
+    from nengo_lmu.cell.keras_models import load_keras_lmu_model
+    from nengo_lmu.neurons import LegendreMemoryNetwork
+
+    assert importlib.import_module("nengo_lmu.psmnist").pretrained is pretrained
+    keras_io = importlib.import_module("nengo_lmu.keras_io")
+    assert keras_io.load_keras_lmu_model is load_keras_lmu_model
+    neural_memory = importlib.import_module("nengo_lmu.neural_memory")
+    assert neural_memory.LegendreMemoryNetwork is LegendreMemoryNetwork
+
+
+def module_name(path):
+    """The dotted name of a source file of the package."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def imports_of(name):
+    """The package's modules that module ``name`` imports, anywhere in it
+    (lazy imports inside functions included)."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1]
+                    + [base]
+                )
+            # `from package import submodule` imports the submodule
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                for alias in node.names
+            ]
+        else:
+            continue
+        found.update(t for t in targets if t in MODULES and t != name)
+    return found
+
+
+def find_cycle(graph):
+    """A cycle of ``graph`` (a dict of node to set of nodes), or None."""
+    state = {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                return path[path.index(nxt) :] + [nxt]
+            if nxt not in state:
+                cycle = visit(nxt, path + [nxt])
+                if cycle:
+                    return cycle
+        state[node] = "done"
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            cycle = visit(node, [node])
+            if cycle:
+                return cycle
+    return None
+
+
+def part(name):
+    """The part of the design a module belongs to: its sub-package, or
+    itself for a top-level module."""
+    parts = name.split(".")
+    return ".".join(parts[:2])
+
+
+def test_no_import_circle_between_modules():
+    graph = {name: imports_of(name) for name in MODULES}
+    assert graph["nengo_lmu.loihi.memory"] >= {
+        "nengo_lmu.neurons.network"
+    }  # sees imports
+    assert find_cycle(graph) is None
+
+
+def test_no_import_circle_between_parts():
+    """The sub-packages are layers: no part imports one that imports it back.
+    The top-level package (which imports every part to export its names) and
+    the old module paths (re-exports) stand above them all."""
+    graph = {}
+    for name in MODULES:
+        if name == "nengo_lmu":
+            continue
+        for target in imports_of(name):
+            if target != "nengo_lmu" and part(target) != part(name):
+                graph.setdefault(part(name), set()).add(part(target))
+    assert "nengo_lmu.neurons" in graph["nengo_lmu.cell"]  # sees the parts
+    assert find_cycle(graph) is None
+    # the library never imports the applications, nor the old paths
+    shims = {
+        name
+        for name, path in MODULES.items()
+        if path.parent == PACKAGE and "The former ``nengo_lmu." in path.read_text()
+    }
+    assert len(shims) >= 10
+    library = [p for p in graph if p not in shims | {"nengo_lmu.apps", "nengo_lmu.cli"}]
+    for name in library:
+        assert not graph[name] & (shims | {"nengo_lmu.apps", "nengo_lmu.cli"}), name
+
+
+def test_module_sizes():
+    """One idea a module: none over 500 lines; the cell's class under 350."""
+    sizes = {name: len(p.read_text().splitlines()) for name, p in MODULES.items()}
+    assert {name: n for name, n in sizes.items() if n > 500} == {}
+    assert len(inspect.getsourcelines(nengo_lmu.LMUCell)[0]) < 350
+
+
+def test_core_imports_without_tensorflow_or_nengo_loihi():
+    """Importing every module of the core, and using the shipped model,
+    imports neither TensorFlow nor NengoLoihi (the NengoDL part, `nengo_lmu.dl`,
+    is the one that needs them)."""
+    core = sorted(
+        name
+        for name in MODULES
+        if not name.startswith("nengo_lmu.dl") and name != "nengo_lmu.dl_builders"
+    )
+    code = (
+        "import sys, importlib\n"
+        f"for name in {core!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from nengo_lmu.apps.psmnist import pretrained\n"
+        "model, info = pretrained()\n"
+        "for heavy in ('tensorflow', 'nengo_dl', 'nengo_loihi', 'nengo_lmu.dl'):\n"
+        "    assert heavy not in sys.modules, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
+def test_cycle_finder_finds_cycles():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
