@@ -7,12 +7,12 @@ neurons:
 
 1. the model published with the LMU paper (212 tanh units, order 256,
    97.15% of the 10,000 test images), read from its Keras file by
-   `nengo_lmu.keras_io.load_lmu_paper_model` and run by
-   `nengo_lmu.paper.evaluate_paper_model`; its spiking version has signed
+   `nengo_lmu.cell.keras_models.load_lmu_paper_model` and run by
+   `nengo_lmu.apps.paper.evaluate_paper_model`; its spiking version has signed
    spikes at 1000 times the tanh rates (`nengo_lmu.convert_to_spiking`);
-2. the classifier shipped with nengo-lmu (`nengo_lmu.psmnist.pretrained`:
+2. the classifier shipped with nengo-lmu (`nengo_lmu.apps.psmnist.pretrained.pretrained`:
    1024 ReLU units, order 512, trained on the parallel path; each pixel held
-   for 5 steps), run by `nengo_lmu.psmnist.Pipeline.evaluate` with rate
+   for 5 steps), run by `nengo_lmu.apps.psmnist.pipeline.Pipeline.evaluate` with rate
    neurons and with spiking hidden neurons (the memory stays exact);
 3. the second shipped classifier (``pretrained("psmnist_order256")``: order
    256, otherwise alike) fully spiking: its memory too is computed by
@@ -120,7 +120,7 @@ def pretrained_rows(data, name, networks):
     data : pathlib.Path
         The data directory.
     name : str
-        The shipped model (`nengo_lmu.psmnist.PRETRAINED_NAMES`).
+        The shipped model (`nengo_lmu.apps.psmnist.pretrained.PRETRAINED_NAMES`).
     networks : list of tuple
         ``(row name, test images, recorded result's key, evaluate kwargs)``.
 

@@ -51,7 +51,7 @@ def task(n, steps, seed):
 def build(units, order, parallel=False, weights=None, readout=None, **cell_kwargs):
     with nengo.Network(seed=0) as net:
         # each operator on its own: NengoDL trains the cell faster on a CPU
-        # (see the documentation's page on speed)
+        # (docs/measurements.rst)
         nengo_dl.configure_settings(planner=nengo_dl.graph_optimizer.noop_planner)
         net.cell = nengo_lmu.LMUCell(
             units,

@@ -5,8 +5,8 @@ imports only modules of its own part or of the parts below it, and nothing
 in the package needs TensorFlow or NengoLoihi to import.
 """
 
-import ast
 import importlib
+import importlib.util
 import inspect
 import subprocess
 import sys
@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 
 import nengo_lmu
-
-PACKAGE = Path(nengo_lmu.__file__).parent
 
 # every name that nengo_lmu exported before the sub-packages, and every module
 # path that the README, the docs and the examples show
@@ -93,104 +91,38 @@ def test_old_paths_are_the_new_objects():
     assert neural_memory.LegendreMemoryNetwork is LegendreMemoryNetwork
 
 
-def module_name(path):
-    """The dotted name of a source file of the package."""
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
-
-
-def imports_of(name):
-    """The package's modules that module ``name`` imports, anywhere in it
-    (lazy imports inside functions included)."""
-    path = MODULES[name]
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                base = ".".join(
-                    package.split(".")[: len(package.split(".")) - node.level + 1]
-                    + [base]
-                )
-            # `from package import submodule` imports the submodule
-            targets = [
-                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
-                for alias in node.names
-            ]
-        else:
-            continue
-        found.update(t for t in targets if t in MODULES and t != name)
-    return found
-
-
-def find_cycle(graph):
-    """A cycle of ``graph`` (a dict of node to set of nodes), or None."""
-    state = {}
-
-    def visit(node, path):
-        state[node] = "open"
-        for nxt in sorted(graph.get(node, ())):
-            if state.get(nxt) == "open":
-                return path[path.index(nxt) :] + [nxt]
-            if nxt not in state:
-                cycle = visit(nxt, path + [nxt])
-                if cycle:
-                    return cycle
-        state[node] = "done"
-        return None
-
-    for node in sorted(graph):
-        if node not in state:
-            cycle = visit(node, [node])
-            if cycle:
-                return cycle
-    return None
-
-
-def part(name):
-    """The part of the design a module belongs to: its sub-package, or
-    itself for a top-level module."""
-    parts = name.split(".")
-    return ".".join(parts[:2])
+_spec = importlib.util.spec_from_file_location(
+    "import_graph", Path(__file__).resolve().parents[1] / "docs" / "import_graph.py"
+)
+import_graph = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(import_graph)
+MODULES = import_graph.modules()
+find_cycle = import_graph.find_cycle
 
 
 def test_no_import_circle_between_modules():
-    graph = {name: imports_of(name) for name in MODULES}
-    assert graph["nengo_lmu.loihi.memory"] >= {
-        "nengo_lmu.neurons.network"
-    }  # sees imports
+    graph = {name: import_graph.imports_of(name, MODULES) for name in MODULES}
+    assert "nengo_lmu.neurons.network" in graph["nengo_lmu.loihi.memory"]  # sees them
     assert find_cycle(graph) is None
 
 
 def test_no_import_circle_between_parts():
     """The sub-packages are layers: no part imports one that imports it back.
     The top-level package (which imports every part to export its names) and
-    the old module paths (re-exports) stand above them all."""
-    graph = {}
-    for name in MODULES:
-        if name == "nengo_lmu":
-            continue
-        for target in imports_of(name):
-            if target != "nengo_lmu" and part(target) != part(name):
-                graph.setdefault(part(name), set()).add(part(target))
+    the old module paths (re-exports) stand above them all, and the library
+    imports neither them nor the applications."""
+    graph = import_graph.part_graph(MODULES)
     assert "nengo_lmu.neurons" in graph["nengo_lmu.cell"]  # sees the parts
     assert find_cycle(graph) is None
-    # the library never imports the applications, nor the old paths
-    shims = {
-        name
-        for name, path in MODULES.items()
-        if path.parent == PACKAGE and "The former ``nengo_lmu." in path.read_text()
-    }
-    assert len(shims) >= 10
-    library = [p for p in graph if p not in shims | {"nengo_lmu.apps", "nengo_lmu.cli"}]
-    for name in library:
-        assert not graph[name] & (shims | {"nengo_lmu.apps", "nengo_lmu.cli"}), name
+    reexports = [n for n, p in MODULES.items() if import_graph.is_reexport(p)]
+    assert len(reexports) >= 10
+    above = {"nengo_lmu.apps", "nengo_lmu.cli"}
+    for name in graph.keys() - above:
+        assert not graph[name] & above, f"{name} imports {graph[name] & above}"
+    for name in MODULES:
+        if name != "nengo_lmu" and name not in reexports:
+            imported = import_graph.imports_of(name, MODULES)
+            assert not imported & set(reexports), f"{name} imports an old path"
 
 
 def test_module_sizes():

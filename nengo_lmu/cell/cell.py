@@ -163,8 +163,8 @@ class LMUCell(SavedNetwork, nengo.Network):
     operator on its own (``nengo_dl.configure_settings(planner=
     nengo_dl.graph_optimizer.noop_planner)``), and a ``parallel`` cell
     faster with ``use_loop=False`` and ``steps_per_execution``; the
-    measurements, and the exception (a large spiking memory), are in the
-    documentation's page on speed.
+    measurements, and the exception (a large spiking memory), are in
+    :ref:`speed-in-nengodl`.
     """
 
     units = IntParam("units", low=1, readonly=True)

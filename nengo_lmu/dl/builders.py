@@ -30,7 +30,7 @@ class MatMulDotIncBuilder(DotIncBuilder):
     computes :math:`X A^T` as one 2-D ``(batch, a1) x (a1, a0)`` product
     instead. The result is the same; the transpositions, and the batched
     products of the gradient, which TensorFlow runs slowly on a CPU, are
-    gone (measured in ``docs/benchmarks/training_speed.md``). Other groups are built
+    gone (:doc:`/measurements`). Other groups are built
     by NengoDL's code. Opt in with `fast_dot_products`.
     """
 
@@ -187,8 +187,8 @@ class SimLegendreMemoryBuilder(OpBuilder):
         m = state[:, :, :order]
         if self.shared:
             # minibatch and input dimensions together as rows of one 2-D
-            # product, which TensorFlow runs 1.5-4x faster than a broadcast
-            # batched product (benchmarks/memory_speed.py)
+            # product, which TensorFlow runs faster than a broadcast batched
+            # product (docs/measurements.rst)
             rows = batch * dims
             m = tf.matmul(tf.reshape(m, (rows, order)), self.AdT)
             m = tf.reshape(

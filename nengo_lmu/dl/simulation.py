@@ -2,7 +2,7 @@
 
 The psMNIST pipeline, the LMU paper's evaluation and the examples all build
 NengoDL simulators the same way: stateless runs, each operator on its own
-(faster on a CPU for the cell; the documentation's page on speed has the
+(faster on a CPU for the cell; :ref:`speed-in-nengodl` has the
 measurements), and nengo-lmu's faster dense product (`fast_dot_products`).
 """
 

@@ -49,10 +49,7 @@ class LoihiPath:
         The model's ``decode_tau`` (NengoLoihi's default is 0.005 s). Longer
         filters average more of the decode neurons' spike noise, and the
         mapping folds them into the memory; about a fifth of the memory's
-        window was best on both tasks of benchmarks/delay.py (mean NRMSE of
-        three signals on the emulator, recurrent synapse 0.02 s: window
-        0.1 s, 0.02 s gives 0.063, 0.05 s 0.075, 0.1 s 0.23; window 1 s,
-        0.05 s gives 0.15, 0.2 s 0.10, and 0.02 s with a 0.1 s synapse 0.17).
+        window was best on both tasks of benchmarks/delay.py (:doc:`/measurements`).
         Build the simulator with `simulator` (or a
         ``nengo_loihi.builder.Model`` whose ``decode_tau`` is this value).
     decode_gain : float

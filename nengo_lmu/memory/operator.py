@@ -79,8 +79,7 @@ def _augmented_system(Ad, Bd):
     """``[Ad, Bd]^T``, shape ``(order + 1, order)``, for ``[M, u] @ [Ad, Bd]^T``.
 
     Folding ``u`` into the product as an extra column measured faster in
-    nengo than a product followed by a separate multiply-add (10.1 against
-    11.5 us a step at order 64).
+    nengo than a product followed by a separate multiply-add (:doc:`/measurements`).
     """
     return np.ascontiguousarray(np.hstack([Ad, Bd]).T)
 
@@ -210,9 +209,9 @@ class SimLegendreMemory(Operator):
 
         # three array operations a step: the state holds [M, u] so that the
         # product reads it in place and writes the output directly. The views
-        # are made once, and `dot` takes `out` by position: at order 64, d=1
-        # this measured 1.8 us a call against 2.4 us for
-        # `augmented[:, -1] = u; np.dot(..., out=output); memory[...] = output`.
+        # are made once, and `dot` takes `out` by position (faster than
+        # `augmented[:, -1] = u; np.dot(..., out=output); memory[...] = output`:
+        # docs/measurements.rst)
         def step_simlegendrememory():
             input_column[...] = u
             dot(augmented, system_T, output)

@@ -139,12 +139,7 @@ class LegendreMemoryNetwork(nengo.Network):
         (``nengo.SpikingRectifiedLinear``) at high rates: they pass on the
         integral of their input exactly, up to one spike, where LIF neurons
         lag fast inputs, and the recurrence (its transform grows with the
-        order) amplifies either error. On psMNIST input (window 3.92 s,
-        ``benchmarks/spiking_memory_psmnist.py``) the final memory's RMS
-        error, relative to each coefficient's scale, was 0.11 / 0.86 / 1.43
-        with 50 LIF neurons per coefficient at orders 64 / 256 / 512, and
-        0.03 / 0.14 / 0.47 with 50 integrate-and-fire neurons at 450-900 Hz
-        (0.07 with 200 at order 256).
+        order) amplifies either error (:doc:`/measurements`).
     input_range : float
         The largest input magnitude the scaling provides for.
     scaling : "bound" or nengo.Process or array_like
@@ -157,16 +152,12 @@ class LegendreMemoryNetwork(nengo.Network):
         smooth inputs; an array gives the scales directly.
     ensemble_kwargs : dict, optional
         Passed to every coefficient ensemble (``max_rates``, ``intercepts``,
-        ...). Higher firing rates average out more spike noise: on Task B of
-        benchmarks/delay.py, ``max_rates=Uniform(350, 480)`` instead of
-        nengo's ``Uniform(200, 400)`` brought the NRMSE from 0.051 to 0.037
-        (four 20 s signals).
+        ...). Higher firing rates average out more spike noise
+        (:doc:`/measurements`).
     solver : nengo.solvers.Solver
         Decoder solver for the ensembles' connections. The recurrent synapse
         filters spike noise, so less regularisation than nengo's default
-        (``reg=0.1``) is better: on Task B of benchmarks/delay.py (three 10 s
-        signals, scaling 1.1 times the measured peaks) NRMSE was 0.060 at
-        ``reg=0.1``, 0.050 at 0.03 and 0.051 at 0.01.
+        (``reg=0.1``) is better (:doc:`/measurements`).
     dt : float
         The time step the network will be simulated with (the discrete
         system and the mapping depend on it).

@@ -15,9 +15,8 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.legendre import impulse_response
 
 # Headroom over the peaks of a sample of the input model: other samples go
-# higher, and a saturated ensemble ruins the memory. Measured on Task B of
-# benchmarks/delay.py (20 s signals): with 1.0, NRMSE 0.14-0.25 on three
-# signals; with 1.5, 0.049-0.060.
+# higher, and a saturated ensemble ruins the memory (the measurements that
+# chose 1.5 are in docs/measurements.rst)
 SCALING_MARGIN = 1.5
 
 
@@ -110,11 +109,10 @@ class AxisEncoders(nengo.dists.Distribution):
     connection can carry a linear function of all the coordinates, whose
     terms add up in the decoders.
 
-    The grouped layouts of `LegendreMemoryNetwork` use it. With nengo's
-    default encoders (uniform on the sphere) a 6-dimensional ensemble of 996
-    neurons decoded the memory of Task B of benchmarks/delay.py with NRMSE
-    0.087 against 0.044 for six separate ensembles; with these, 0.047 (one
-    6 s signal, seed 0).
+    The grouped layouts of `LegendreMemoryNetwork` use it: with nengo's
+    default encoders (uniform on the sphere) a grouped ensemble decodes
+    the memory about half as well as separate ensembles, and with these as
+    well (:doc:`/measurements`).
     """
 
     def sample(self, n, d=None, rng=np.random):

@@ -269,9 +269,9 @@ class Pipeline:
         only in their state at the window's start; the readout synapse spans
         at most a pixel's steps. This makes the whole test set cheap:
         ``window`` steps an image instead of ``784 * steps_per_pixel``. On
-        the shipped model (`pretrained`) the two agree to 0.09 points over
-        the whole test set: 98.08% here, 97.99% for the whole temporal run
-        (`evaluate` with ``spiking=True``).
+        the shipped model (`pretrained`) the two agree to a tenth of a point
+        over the whole test set against `evaluate` with ``spiking=True``
+        (:doc:`/measurements`).
 
         Parameters
         ----------
@@ -365,7 +365,7 @@ class Pipeline:
         spiking = spiking or neural_memory
         with net:
             # the spiking memory's hundreds of ensembles run faster merged,
-            # NengoDL's default (see the documentation's page on speed)
+            # NengoDL's default (docs/measurements.rst)
             configure(
                 keep_history=spiking and s.readout == "pixel_average",
                 operators_apart=not neural_memory,

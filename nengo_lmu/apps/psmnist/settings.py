@@ -68,18 +68,14 @@ class Settings:
         Lowpass time constant in seconds on the spiking neurons' outputs
         (with ``readout="lowpass"``).
         The readout is read at the last step, and a longer filter lags the
-        hidden state's last changes (first 200 test images, full model, rates
-        x1000: 97.5% at 5 ms, 99.5% at 2 ms).
+        hidden state's last changes (:doc:`/measurements`).
     memory_neurons : int
         Neurons per coefficient of the spiking memory.
     memory_neuron_type : {"spiking_relu", "lif"}
         The spiking memory's neurons. Non-leaky integrate-and-fire neurons
         (``SpikingRectifiedLinear``) pass on the integral of their input
         exactly, up to one spike; LIF neurons lag fast inputs, which the
-        memory's recurrence amplifies. At order 512 the final memory's error
-        is larger than the coefficients' range with LIF, about half of it
-        with IF neurons, and a fifth with 200 IF neurons per coefficient
-        (``benchmarks/spiking_memory_psmnist.py``).
+        memory's recurrence amplifies (:doc:`/measurements`).
     memory_max_rate : float
         The spiking memory's neurons have maximum rates uniform in
         ``[memory_max_rate / 2, memory_max_rate]`` Hz (at most ``1 / dt``).
@@ -88,8 +84,7 @@ class Settings:
     steps_per_pixel : int
         Steps each pixel is held for. The spiking readout averages over its
         synapse: holding each pixel for 5 steps keeps the hidden state nearly
-        constant over that window (one step per pixel: 43% spiking against
-        74% rate, a small model).
+        constant over that window (:doc:`/measurements`).
     dt : float
         The time step in seconds.
     minibatch_size : int

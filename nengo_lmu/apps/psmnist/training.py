@@ -45,7 +45,7 @@ def train_parallel(pipeline):
 
     with nengo.Network(seed=s.seed) as net:
         # one step per sample: no loop over time; each operator on its
-        # own (see LMUCell's notes on NengoDL's speed)
+        # own (docs/measurements.rst)
         configure(use_loop=False)
         model = pipeline.classifier(parallel=True, dropout=s.dropout)
         inp = nengo.Node(np.zeros(model.cell.parallel_size))
