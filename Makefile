@@ -24,16 +24,14 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dl,loihi,tests]"
 	touch $(STAMP)
 
-# the whole suite on nengo core, then the tests that take a --simulator
-# again on NengoDL and the NengoLoihi emulator
+# the whole suite on nengo core, then every test that takes the Simulator
+# fixture again on NengoDL and on the NengoLoihi emulator; tests/conftest.py
+# deselects the others there, and skip_on / xfail_on markers say which tests
+# a backend cannot run, and why
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py tests/test_neural_memory.py tests/test_cell.py --simulator nengo_dl
-	$(BIN)/python -m pytest tests/test_conversion.py -k converted --simulator nengo_dl
-	$(BIN)/python -m pytest tests/test_memory.py tests/test_structured.py tests/test_neural_memory.py --simulator nengo_loihi
-	# the cell's hidden state on chip (its exact memory on the host); tanh has
-	# no spiking form on Loihi
-	$(BIN)/python -m pytest tests/test_conversion.py -k "converted_cell_tracks and relu" --simulator nengo_loihi
+	$(BIN)/python -m pytest tests -rsx
+	$(BIN)/python -m pytest tests -rsx --simulator nengo_dl
+	$(BIN)/python -m pytest tests -rsx --simulator nengo_loihi
 
 # the documentation site in docs/_build/html, warnings as errors; the docs
 # extra has its own stamp, so that `make test` does not install it

@@ -83,14 +83,22 @@ def cell_network(neuron_type, seed=0, readout_synapse=None, **cell_kwargs):
     return net
 
 
+# NengoLoihi's neurons spike with one sign only
+SIGNED_SPIKES = pytest.mark.skip_on(
+    nengo_loihi="signed spikes (tanh) do not exist on Loihi"
+)
+
+
 def nrmse(actual, target):
     return np.sqrt(np.mean((actual - target) ** 2)) / np.sqrt(np.mean(target**2))
 
 
 @pytest.mark.parametrize(
     "neuron_type, rate_scale",
-    [(nengo.Tanh(tau_ref=1.0), 1000.0), (nengo.RectifiedLinear(), 1000.0)],
-    ids=["tanh", "relu"],
+    [
+        pytest.param(nengo.Tanh(tau_ref=1.0), 1000.0, id="tanh", marks=SIGNED_SPIKES),
+        pytest.param(nengo.RectifiedLinear(), 1000.0, id="relu"),
+    ],
 )
 def test_converted_cell_tracks_the_rate_cell(Simulator, neuron_type, rate_scale):
     """The readout of the spiking cell follows the rate cell's readout.
@@ -98,10 +106,10 @@ def test_converted_cell_tracks_the_rate_cell(Simulator, neuron_type, rate_scale)
     The rate reference has the 5 ms readout synapse that conversion adds, so
     the difference is spike noise only: after the probes' 20 ms filter it is
     about 4% of the signal at these rates (bound: 0.1; measured in nengo 0.037
-    for tanh at 1000 Hz, 0.038 for ReLU; at 200 Hz ReLU was 0.23).
+    for tanh at 1000 Hz, 0.038 for ReLU; at 200 Hz ReLU was 0.23). On the
+    Loihi emulator the bound is `spike_noise` times larger (0.25; measured
+    0.24 for ReLU).
     """
-    if Simulator.backend == "nengo_loihi" and isinstance(neuron_type, nengo.Tanh):
-        pytest.skip("signed spikes (tanh) do not exist on Loihi")
     kwargs = dict(hidden_to_hidden=False, input_to_hidden=True)
     rate = cell_network(neuron_type, readout_synapse=0.005, **kwargs)
     spiking = convert_to_spiking(cell_network(neuron_type, **kwargs), rate_scale)
@@ -116,12 +124,17 @@ def test_converted_cell_tracks_the_rate_cell(Simulator, neuron_type, rate_scale)
     for name, w in rate.cell.get_weights().items():
         assert np.allclose(spiking.cell.get_weights()[name], w)
     assert np.std(target) > 0.05
-    bound = 0.25 if Simulator.backend == "nengo_loihi" else 0.1
-    assert nrmse(actual[100:], target[100:]) < bound
+    assert nrmse(actual[100:], target[100:]) < 0.1 * Simulator.spike_noise
 
 
 @pytest.mark.parametrize(
-    "neuron_type", (nengo.Tanh(tau_ref=1.0), nengo.RectifiedLinear())
+    "neuron_type",
+    [pytest.param(nengo.Tanh(tau_ref=1.0), marks=SIGNED_SPIKES), nengo.RectifiedLinear()],
+)
+@pytest.mark.xfail_on(
+    nengo_loihi="the cell's spiking memory is not mapped for NengoLoihi yet "
+    "(issue 14): its per-coefficient layout saturates the decode neurons "
+    "(NRMSE 0.87; with the Loihi layout 0.57)"
 )
 def test_converted_cell_with_neural_memory(Simulator, neuron_type):
     """The memory too in spiking neurons: the cell runs, every connection that
@@ -129,8 +142,6 @@ def test_converted_cell_with_neural_memory(Simulator, neuron_type):
     follows the rate cell's. The neural memory adds its own error and a
     one-step delay: measured in nengo 0.046 (tanh) and 0.057 (ReLU), bound
     0.1."""
-    if Simulator.backend == "nengo_loihi" and isinstance(neuron_type, nengo.Tanh):
-        pytest.skip("signed spikes (tanh) do not exist on Loihi")
     kwargs = dict(hidden_to_hidden=False, hidden_to_memory=False, input_to_hidden=True)
     rate = cell_network(neuron_type, readout_synapse=0.005, **kwargs)
     spiking = convert_to_spiking(
@@ -154,6 +165,7 @@ def test_converted_cell_with_neural_memory(Simulator, neuron_type):
     assert nrmse(actual[100:], target[100:]) < 0.1
 
 
+@SIGNED_SPIKES
 def test_no_synapse_keeps_the_recurrent_delay(Simulator):
     """With ``synapse=None`` the hidden recurrence keeps its one-step delay
     (replacing it with None would make an algebraic loop)."""

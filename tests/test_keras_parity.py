@@ -120,9 +120,14 @@ def test_memory_equals_keras_lmu(Simulator, order, discretizer):
             run_memories(Simulator, [(1, order, max(THETAS), discretizer)])
         return
     # float64 simulators agree with float64 KerasLMU to rounding; NengoDL's
-    # float32 keeps about 6 significant digits of the O(1) memory
-    atol = 1e-9 if Simulator.dtype == np.float64 else 1e-5
-    assert_matches_keras(run_memories(Simulator, configs), atol)
+    # float32 keeps about 6 significant digits of the O(1) memory, or where
+    # float32 itself cannot (order 64, 784 steps, Euler) 3 times what a plain
+    # float32 recurrence keeps, as in the NengoDL test below
+    if Simulator.dtype == np.float64:
+        atol, floor = 1e-9, None
+    else:
+        atol, floor = 1e-5, float32_floor
+    assert_matches_keras(run_memories(Simulator, configs), atol, floor)
 
 
 def test_nengo_dl_float32_equals_keras_lmu():

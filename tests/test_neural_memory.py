@@ -42,9 +42,8 @@ def compare(Simulator, seed, memory_kwargs, seconds=2.0, high=3.0, size_in=1):
 
 @pytest.mark.parametrize("grouped", [False, True])
 @pytest.mark.parametrize("synapse", [0.05, nengo.Alpha(0.01)], ids=["lowpass", "alpha"])
+@pytest.mark.skip_on(nengo_loihi="Direct-mode ensembles do not run on a chip")
 def test_direct_neurons_reproduce_the_memory_exactly(Simulator, seed, synapse, grouped):
-    if Simulator.backend == "nengo_loihi":
-        pytest.skip("Direct-mode ensembles do not run on a chip")
     kwargs = dict(
         order=5,
         theta=0.1,
@@ -69,6 +68,10 @@ RATE = [nengo.LIFRate(), nengo.RectifiedLinear(), nengo.Tanh()]
 
 
 @pytest.mark.parametrize("neuron_type", SPIKING + RATE, ids=lambda n: type(n).__name__)
+@pytest.mark.skip_on(
+    nengo_loihi="the per-coefficient layout's decode neurons saturate on NengoLoihi "
+    "(test_delay_line_on_the_loihi_emulator runs the Loihi layout)"
+)
 def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
     """A small Task A: order 3, theta 0.1 s, 3 x 128 neurons, 3 Hz noise.
 
@@ -76,11 +79,6 @@ def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
     delay theta, and 4 s runs here 0.02-0.03 with spiking neurons and below
     0.01 with rate neurons; the bounds leave about three times that.
     """
-    if Simulator.backend == "nengo_loihi":
-        pytest.skip(
-            "on NengoLoihi the per-coefficient layout's decode neurons saturate "
-            "(test_delay_line_on_the_loihi_emulator runs the Loihi layout)"
-        )
     kwargs = dict(
         order=3,
         theta=0.1,
@@ -255,7 +253,11 @@ def test_nengo_dl_minibatch_equals_single_runs(rng):
 LOIHI_PATH = LoihiPath(decode_tau=0.02)
 
 
+LOIHI_ONLY = "the Loihi layout models NengoLoihi's decoded connections"
+
+
 @pytest.mark.parametrize("neuron_type", SPIKING, ids=lambda n: type(n).__name__)
+@pytest.mark.skip_on(nengo=LOIHI_ONLY, nengo_dl=LOIHI_ONLY)
 def test_delay_line_on_the_loihi_emulator(Simulator, seed, neuron_type):
     """A small Task A on NengoLoihi's emulator (order 3, theta 0.1 s, 384 LIF).
 
@@ -264,8 +266,6 @@ def test_delay_line_on_the_loihi_emulator(Simulator, seed, neuron_type):
     the published Loihi emulator result is 0.145-0.151. The bound leaves
     about 1.6 times the worst of them for other seeds and versions.
     """
-    if Simulator.backend != "nengo_loihi":
-        pytest.skip("the Loihi layout models NengoLoihi's decoded connections")
     kwargs = dict(
         order=3,
         theta=0.1,
