@@ -159,12 +159,12 @@ class LMUCell(SavedNetwork, nengo.Network):
 
     Notes
     -----
-    NengoDL trains the cell about four times faster on a CPU with each
+    NengoDL trains the cell several times faster on a CPU with each
     operator on its own (``nengo_dl.configure_settings(planner=
-    nengo_dl.graph_optimizer.noop_planner)``), and a ``parallel`` cell
-    faster with ``use_loop=False`` and ``steps_per_execution``; the
-    measurements, and the exception (a large spiking memory), are in
-    :ref:`speed-in-nengodl`.
+    nengo_dl.graph_optimizer.noop_planner)``) and the simulator built inside
+    `nengo_lmu.dl.fast_dot_products`, and a ``parallel`` cell faster with
+    ``use_loop=False`` and ``steps_per_execution``; the measurements, and
+    the exception (a large spiking memory), are in :ref:`speed-in-nengodl`.
     """
 
     units = IntParam("units", low=1, readonly=True)
