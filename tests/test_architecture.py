@@ -8,6 +8,7 @@ in the package needs TensorFlow or NengoLoihi to import.
 import importlib
 import importlib.util
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,41 @@ def test_core_imports_without_tensorflow_or_nengo_loihi():
 def test_cycle_finder_finds_cycles():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.rst"))]
+PAGES += sorted((ROOT / "docs" / "api").glob("*.rst"))
+
+
+def resolve(dotted):
+    """The object a dotted ``nengo_lmu...`` path names (the longest importable
+    module, then attributes)."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        for name in parts[end:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ImportError(dotted)
+
+
+def test_every_path_the_pages_show_works():
+    """Every ``nengo_lmu.<...>`` path in the README and the documentation's
+    pages names something that exists."""
+    paths = set()
+    for page in PAGES:
+        paths.update(
+            re.findall(r"nengo_lmu(?:\.[A-Za-z_][A-Za-z0-9_]*)+", page.read_text())
+        )
+    assert len(paths) > 40  # the pages were read
+    broken = []
+    for path in sorted(paths):
+        try:
+            resolve(path.rstrip("."))
+        except (ImportError, AttributeError) as error:
+            broken.append(f"{path}: {error}")
+    assert broken == []
