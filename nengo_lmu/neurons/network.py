@@ -370,8 +370,7 @@ class LegendreMemoryNetwork(nengo.Network):
 
 # help() and the documentation show __init__'s arguments, not those of the
 # __new__ that chooses the layout
-LegendreMemoryNetwork.__signature__ = inspect.signature(
-    LegendreMemoryNetwork.__init__
-).replace(
-    parameters=list(inspect.signature(LegendreMemoryNetwork.__init__).parameters.values())[1:]
+_init = inspect.signature(LegendreMemoryNetwork.__init__)
+LegendreMemoryNetwork.__signature__ = _init.replace(
+    parameters=list(_init.parameters.values())[1:]  # without self
 )
