@@ -15,6 +15,11 @@ from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.weights import glorot_uniform, read_transform, weight_seed
 from nengo_lmu.cell.persistence import SavedNetwork
 from nengo_lmu.io.npz import check_parameters
+from nengo_lmu.neurons.simulator_check import (
+    built_by_nengo_loihi,
+    checked_node,
+    chip_neuron_problem,
+)
 
 # arguments of nengo.Network; all other keyword arguments go to the cell
 NETWORK_ARGS = ("label", "seed", "add_to_container")
@@ -94,7 +99,9 @@ class LMUClassifier(SavedNetwork, nengo.Network):
                 readout, self.readout_shapes(), attr="weights", obj=self
             )
             self.input = self.cell.input
-            self.output = nengo.Node(size_in=n_classes, label="output")
+            self.output = checked_node(
+                n_classes, self._check_simulator, label="output"
+            )
             hidden = self.cell.output
             if dropout > 0:
                 hidden = self._dropout(hidden, dropout)
@@ -111,6 +118,22 @@ class LMUClassifier(SavedNetwork, nengo.Network):
                 transform=readout["readout_bias"][:, None],
                 synapse=readout_synapse,
             )
+
+    def _check_simulator(self, model):
+        """On NengoLoihi, refuse hidden neurons that have no chip form.
+
+        Called when ``output`` is built, before the cell
+        (`nengo_lmu.neurons.simulator_check`), so that the error names the
+        classifier and the way to a chip model.
+        """
+        if built_by_nengo_loihi(model):
+            problem = chip_neuron_problem(self.cell.hidden.neuron_type)
+            if problem:
+                raise ValidationError(
+                    f"the cell's hidden neurons cannot run on NengoLoihi: {problem}",
+                    attr="neuron_type",
+                    obj=self,
+                )
 
     @staticmethod
     def _dropout(hidden, rate):

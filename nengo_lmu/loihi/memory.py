@@ -14,10 +14,15 @@ import scipy.signal
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.legendre import impulse_response
-from nengo_lmu.loihi.paths import LoihiPath
+from nengo_lmu.loihi.paths import LoihiPath, model_decode_tau
 from nengo_lmu.neurons.identity import identity_node
 from nengo_lmu.neurons.network import TARGET_LAYOUTS, LegendreMemoryNetwork
 from nengo_lmu.neurons.scaling import with_axis_encoders
+from nengo_lmu.neurons.simulator_check import (
+    built_by_nengo_loihi,
+    checked_node,
+    chip_neuron_problem,
+)
 from nengo_lmu.neurons.synapse_mapping import map_discrete_synapse, node_filter
 
 
@@ -120,8 +125,12 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
     scale grows, if needed, until its decode-neuron value and its host input
     stay within [-1, 1] (`decode_boost`); ``output`` rebuilds the ensembles'
     filtered state on the host from their decoded values, ``path.io_delay``
-    steps later. Simulate with `nengo_lmu.loihi.simulator` so that the
-    model's ``decode_tau`` matches the path.
+    steps later. With ``LoihiPath()`` (NengoLoihi's defaults) a plain
+    ``nengo_loihi.Simulator(net)`` runs it as built; a path with another
+    ``decode_tau`` needs a model that has it (`nengo_lmu.loihi.simulator`
+    or `nengo_lmu.loihi.model`). Any other simulator, a model with another
+    ``decode_tau``, or neurons without a chip form are refused when the
+    network is built (`nengo_lmu.neurons.simulator_check`).
 
     Attributes
     ----------
@@ -150,6 +159,37 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
                 attr="target",
                 obj=self,
             )
+
+    def _check_simulator(self, model):
+        """Refuse simulators whose paths differ from ``target``'s.
+
+        Called when ``output`` is built (`nengo_lmu.neurons.simulator_check`):
+        nengo and NengoDL have no decode neurons; a NengoLoihi model whose
+        ``decode_tau`` differs from the path's filters differently from the
+        mapping; neuron types without a chip form would run elsewhere or not
+        at all.
+        """
+        if not built_by_nengo_loihi(model):
+            raise ValidationError(
+                f"this layout ({self.target!r}) is mapped onto NengoLoihi's decode "
+                "neurons, which nengo and NengoDL do not have; construct the network "
+                "with target=None to run it there",
+                attr="target",
+                obj=self,
+            )
+        decode_tau = model_decode_tau(model)
+        if not np.isclose(decode_tau, self.target.decode_tau):
+            raise ValidationError(
+                f"the network is mapped for decode_tau={self.target.decode_tau}, but "
+                f"NengoLoihi's model has decode_tau={decode_tau}; build the simulator "
+                "with nengo_lmu.loihi.simulator(network, path) or pass "
+                "model=nengo_lmu.loihi.model(path, dt) to nengo_loihi.Simulator",
+                attr="target",
+                obj=self,
+            )
+        problem = chip_neuron_problem(self.coefficients.ea_ensembles[0].neuron_type)
+        if problem:
+            raise ValidationError(problem, attr="neuron_type", obj=self)
 
     def _build(self, Ad, Bd, scaling, neuron_type, ensemble_kwargs):
         """One ensemble per input dimension, mapped onto NengoLoihi's paths."""
@@ -183,7 +223,9 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
                 label="coefficients",
                 **with_axis_encoders(ensemble_kwargs, grouped=True),
             )
-            self.output = identity_node(self.size_in * order, label="output")
+            self.output = checked_node(
+                self.size_in * order, self._check_simulator, label="output"
+            )
             # the host filters each coefficient's input (different filters);
             # a host -> chip connection cannot target a slice, so they meet in
             # one node per input dimension first

@@ -23,8 +23,8 @@ decoded ensemble-to-ensemble connection as nengo does. Reading its builder
   weights.
 
 `LoihiPath` collects these facts; `.LoihiLegendreMemoryNetwork` takes it as
-``target`` and maps the memory onto exactly these paths. Only `simulator`
-imports ``nengo_loihi`` (lazily): this module imports without it.
+``target`` and maps the memory onto exactly these paths. Only `model` and
+`simulator` import ``nengo_loihi`` (lazily): this module imports without it.
 """
 
 import numpy as np
@@ -33,6 +33,14 @@ from nengo.synapses import LinearFilter
 
 # the gain of NengoLoihi's default decode neurons (Preset10DecodeNeurons)
 DECODE_GAIN = 1.02
+
+# NengoLoihi's default decode_tau (``nengo_loihi.builder.Model().decode_tau``),
+# the one that a plain ``nengo_loihi.Simulator(net)`` uses
+DEFAULT_DECODE_TAU = 0.005
+
+# the attribute by which `model` tells the host models, which a network's
+# checks see (`nengo_lmu.neurons.simulator_check`), the chip model's decode_tau
+_DECODE_TAU_ATTR = "nengo_lmu_decode_tau"
 
 
 def _lowpass(tau, dt):
@@ -63,7 +71,7 @@ class LoihiPath:
     """
 
     def __init__(
-        self, decode_tau=0.005, decode_gain=DECODE_GAIN, decode_delay=0, io_delay=2
+        self, decode_tau=DEFAULT_DECODE_TAU, decode_gain=DECODE_GAIN, decode_delay=0, io_delay=2
     ):
         if not decode_tau > 0:
             raise ValidationError(f"must be > 0, got {decode_tau!r}", attr="decode_tau")
@@ -152,7 +160,28 @@ def model(path=None, dt=0.001, label=None):
     path = LoihiPath() if path is None else path
     built = Model(dt=dt, label=label)
     built.decode_tau = path.decode_tau
+    for host in (built.host, built.host_pre):
+        setattr(host, _DECODE_TAU_ATTR, path.decode_tau)
     return built
+
+
+def model_decode_tau(host_model):
+    """The ``decode_tau`` of the NengoLoihi build that ``host_model`` belongs to.
+
+    A host model knows nothing of the chip model it serves; `model` marks
+    its host models with its ``decode_tau``, and any other NengoLoihi model
+    is taken to have NengoLoihi's default (`DEFAULT_DECODE_TAU`).
+
+    Parameters
+    ----------
+    host_model : nengo.builder.Model
+        A host model of a NengoLoihi build.
+
+    Returns
+    -------
+    float
+    """
+    return getattr(host_model, _DECODE_TAU_ATTR, DEFAULT_DECODE_TAU)
 
 
 def simulator(network, path=None, dt=0.001, target="sim", **kwargs):

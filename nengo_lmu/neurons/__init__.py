@@ -6,7 +6,9 @@
   range, and axis-aligned encoders for grouped ensembles;
 - `nengo_lmu.neurons.synapse_mapping`: the discrete system mapped onto a
   synapse (the NEF's third principle, synapse-aware);
-- `nengo_lmu.neurons.identity`: a passthrough node with a filter-free copy.
+- `nengo_lmu.neurons.identity`: a passthrough node with a filter-free copy;
+- `nengo_lmu.neurons.simulator_check`: the output node that refuses, when it
+  is built, a simulator that its network was not laid out for.
 """
 
 from nengo_lmu.neurons.identity import Identity, identity_node

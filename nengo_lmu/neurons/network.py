@@ -26,13 +26,13 @@ from nengo.exceptions import ValidationError
 from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
 
 from nengo_lmu.legendre import DISCRETIZERS, discretize, lmu_system
-from nengo_lmu.neurons.identity import identity_node
 from nengo_lmu.neurons.scaling import (
     SCALING_MARGIN,
     coefficient_bounds,
     coefficient_peaks,
     with_axis_encoders,
 )
+from nengo_lmu.neurons.simulator_check import built_by_nengo_loihi, checked_node
 from nengo_lmu.neurons.synapse_mapping import (
     map_continuous_lowpass,
     map_discrete_synapse,
@@ -162,12 +162,14 @@ class LegendreMemoryNetwork(nengo.Network):
         The time step the network will be simulated with (the discrete
         system and the mapping depend on it).
     target : None, "loihi" or nengo_lmu.loihi.LoihiPath
-        None (default): this layout, for nengo and NengoDL. Do not run it on
-        NengoLoihi: its mapping ignores the decode neurons, and its small
-        per-coefficient recurrent weights often fail to build there
-        ("Could not find appropriate weight exponent"). ``"loihi"`` or a
-        `.LoihiPath` builds the layout for NengoLoihi instead
-        (`.LoihiLegendreMemoryNetwork`, a subclass).
+        The simulators the network is laid out for. None (default): nengo
+        and NengoDL. ``"loihi"`` (or a `.LoihiPath`): NengoLoihi, whose
+        decoded connections pass through decode neurons with their own
+        filter (`.LoihiLegendreMemoryNetwork`, a subclass; ``"loihi"`` maps
+        onto NengoLoihi's defaults, so ``nengo_loihi.Simulator(net)`` runs
+        it as built). Each layout computes the memory only on its own
+        simulators; building it on the other fails at once with an error
+        that says to change ``target`` (`nengo_lmu.neurons.simulator_check`).
     **kwargs
         Passed to `nengo.Network` (``label``, ``seed``, ``add_to_container``).
 
@@ -261,6 +263,22 @@ class LegendreMemoryNetwork(nengo.Network):
                 obj=self,
             )
 
+    def _check_simulator(self, model):
+        """Refuse NengoLoihi, whose decode neurons this layout does not map.
+
+        Called when ``output`` is built (`nengo_lmu.neurons.simulator_check`).
+        """
+        if built_by_nengo_loihi(model):
+            raise ValidationError(
+                "this layout is for nengo and NengoDL (target=None); NengoLoihi passes "
+                "decoded connections through decode neurons, which it does not map. "
+                "Construct the network with target='loihi' (in an LMUCell: "
+                "use_neural_memory(..., target='loihi'), or convert_to_spiking(..., "
+                "memory_kwargs={..., 'target': 'loihi'}))",
+                attr="target",
+                obj=self,
+            )
+
     def discrete_system(self):
         """The discrete system that the network implements.
 
@@ -299,7 +317,9 @@ class LegendreMemoryNetwork(nengo.Network):
                 label="coefficients",
                 **with_axis_encoders(ensemble_kwargs, self.grouped),
             )
-            self.output = identity_node(size_in * order, label="output")
+            self.output = checked_node(
+                size_in * order, self._check_simulator, label="output"
+            )
             # the ensembles get the mapped state x = h (M x + v); the output
             # gets the same filtered signal scaled back to m = s x, so that it
             # carries the state itself and not the ensembles' unfiltered spikes
