@@ -4,7 +4,10 @@
   NengoLoihi's decoded connections, and `simulator`, a NengoLoihi simulator
   whose model matches a path;
 - `nengo_lmu.loihi.memory`: `LoihiLegendreMemoryNetwork`, the spiking
-  memory mapped onto those paths.
+  memory mapped onto those paths;
+- `nengo_lmu.loihi.decode_neurons`: decode neurons with more pairs per
+  dimension than NengoLoihi's preset (imports ``nengo_loihi``; `model` loads
+  it only for a path that asks for them).
 
 Only `simulator` and `model` import ``nengo_loihi`` (lazily): this package
 imports without it.

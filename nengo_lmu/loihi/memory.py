@@ -14,7 +14,7 @@ import scipy.signal
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.legendre import impulse_response
-from nengo_lmu.loihi.paths import LoihiPath, model_decode_tau
+from nengo_lmu.loihi.paths import LoihiPath, model_settings
 from nengo_lmu.neurons.identity import identity_node
 from nengo_lmu.neurons.network import TARGET_LAYOUTS, LegendreMemoryNetwork
 from nengo_lmu.neurons.scaling import with_axis_encoders
@@ -177,11 +177,12 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
                 attr="target",
                 obj=self,
             )
-        decode_tau = model_decode_tau(model)
-        if not np.isclose(decode_tau, self.target.decode_tau):
+        (decode_tau, pairs), path = model_settings(model), self.target
+        if not np.isclose(decode_tau, path.decode_tau) or pairs != path.decode_pairs:
             raise ValidationError(
-                f"the network is mapped for decode_tau={self.target.decode_tau}, but "
-                f"NengoLoihi's model has decode_tau={decode_tau}; build the simulator "
+                f"the network is mapped for decode_tau={path.decode_tau} and "
+                f"decode_pairs={path.decode_pairs}, but NengoLoihi's model has "
+                f"decode_tau={decode_tau} and {pairs} pairs; build the simulator "
                 "with nengo_lmu.loihi.simulator(network, path) or pass "
                 "model=nengo_lmu.loihi.model(path, dt) to nengo_loihi.Simulator",
                 attr="target",

@@ -38,9 +38,13 @@ DECODE_GAIN = 1.02
 # the one that a plain ``nengo_loihi.Simulator(net)`` uses
 DEFAULT_DECODE_TAU = 0.005
 
+# ... and its decode neurons' pairs per dimension (Preset10DecodeNeurons)
+DEFAULT_DECODE_PAIRS = 10
+
 # the attribute by which `model` tells the host models, which a network's
-# checks see (`nengo_lmu.neurons.simulator_check`), the chip model's decode_tau
-_DECODE_TAU_ATTR = "nengo_lmu_decode_tau"
+# checks see (`nengo_lmu.neurons.simulator_check`), the chip model's decode
+# filter and decode neurons, as ``(decode_tau, decode_pairs)``
+_DECODE_ATTR = "nengo_lmu_decode"
 
 
 def _lowpass(tau, dt):
@@ -58,8 +62,8 @@ class LoihiPath:
         filters average more of the decode neurons' spike noise, and the
         mapping folds them into the memory; about a fifth of the memory's
         window was best on both tasks of benchmarks/delay.py (:doc:`/measurements`).
-        Build the simulator with `simulator` (or a
-        ``nengo_loihi.builder.Model`` whose ``decode_tau`` is this value).
+        Build the simulator with `simulator` (or pass ``model=model(path,
+        dt)``) for any other value.
     decode_gain : float
         Gain of the decode neurons (`DECODE_GAIN` for NengoLoihi's default).
     decode_delay : int
@@ -68,10 +72,21 @@ class LoihiPath:
     io_delay : int
         Steps by which a host Node's view of a chip ensemble trails the
         ensemble, for input sent from the host in the same step (2).
+    decode_pairs : int
+        On/off pairs of decode neurons per dimension: 10 is NengoLoihi's
+        ``Preset10DecodeNeurons``; more pairs (`.SpreadDecodeNeurons`, over
+        the same ranges of intercepts and rates) spike more often and so add
+        less noise (:doc:`/measurements`). Build the simulator with
+        `simulator` (or pass ``model=model(path, dt)``) for any other value.
     """
 
     def __init__(
-        self, decode_tau=DEFAULT_DECODE_TAU, decode_gain=DECODE_GAIN, decode_delay=0, io_delay=2
+        self,
+        decode_tau=DEFAULT_DECODE_TAU,
+        decode_gain=DECODE_GAIN,
+        decode_delay=0,
+        io_delay=2,
+        decode_pairs=DEFAULT_DECODE_PAIRS,
     ):
         if not decode_tau > 0:
             raise ValidationError(f"must be > 0, got {decode_tau!r}", attr="decode_tau")
@@ -79,21 +94,32 @@ class LoihiPath:
             raise ValidationError(
                 f"must be > 0, got {decode_gain!r}", attr="decode_gain"
             )
-        for name, value in (("decode_delay", decode_delay), ("io_delay", io_delay)):
-            if int(value) != value or value < 0:
+        for name, value, low in (
+            ("decode_delay", decode_delay, 0),
+            ("io_delay", io_delay, 0),
+            ("decode_pairs", decode_pairs, 1),
+        ):
+            if isinstance(value, bool) or int(value) != value or value < low:
                 raise ValidationError(
-                    f"must be an integer >= 0, got {value!r}", attr=name
+                    f"must be an integer >= {low}, got {value!r}", attr=name
                 )
         self.decode_tau = float(decode_tau)
         self.decode_gain = float(decode_gain)
         self.decode_delay = int(decode_delay)
         self.io_delay = int(io_delay)
+        self.decode_pairs = int(decode_pairs)
 
     def __repr__(self):
         return (
             f"LoihiPath(decode_tau={self.decode_tau}, decode_gain={self.decode_gain}, "
-            f"decode_delay={self.decode_delay}, io_delay={self.io_delay})"
+            f"decode_delay={self.decode_delay}, io_delay={self.io_delay}, "
+            f"decode_pairs={self.decode_pairs})"
         )
+
+    @property
+    def model_settings(self):
+        """``(decode_tau, decode_pairs)``: what a NengoLoihi model must have."""
+        return self.decode_tau, self.decode_pairs
 
     def recurrent_synapse(self, tau, dt):
         """:math:`h_\\tau(z) h_{dec}(z) z^{-k}`: a decoded recurrent connection's path.
@@ -137,7 +163,7 @@ class LoihiPath:
 
 
 def model(path=None, dt=0.001, label=None):
-    """A ``nengo_loihi.builder.Model`` whose ``decode_tau`` is ``path.decode_tau``.
+    """A ``nengo_loihi.builder.Model`` with ``path``'s decode filter and decode neurons.
 
     Pass it as ``nengo_loihi.Simulator(net, dt=dt, model=model(path, dt))``.
     Needs NengoLoihi.
@@ -160,17 +186,23 @@ def model(path=None, dt=0.001, label=None):
     path = LoihiPath() if path is None else path
     built = Model(dt=dt, label=label)
     built.decode_tau = path.decode_tau
+    if path.decode_pairs != DEFAULT_DECODE_PAIRS:
+        # pylint: disable-next=import-outside-toplevel
+        from nengo_lmu.loihi.decode_neurons import SpreadDecodeNeurons
+
+        built.decode_neurons = SpreadDecodeNeurons(path.decode_pairs, dt=dt)
     for host in (built.host, built.host_pre):
-        setattr(host, _DECODE_TAU_ATTR, path.decode_tau)
+        setattr(host, _DECODE_ATTR, path.model_settings)
     return built
 
 
-def model_decode_tau(host_model):
-    """The ``decode_tau`` of the NengoLoihi build that ``host_model`` belongs to.
+def model_settings(host_model):
+    """``(decode_tau, decode_pairs)`` of the NengoLoihi build of ``host_model``.
 
     A host model knows nothing of the chip model it serves; `model` marks
-    its host models with its ``decode_tau``, and any other NengoLoihi model
-    is taken to have NengoLoihi's default (`DEFAULT_DECODE_TAU`).
+    its host models with its settings, and any other NengoLoihi model is
+    taken to have NengoLoihi's defaults (`DEFAULT_DECODE_TAU`,
+    `DEFAULT_DECODE_PAIRS`).
 
     Parameters
     ----------
@@ -179,15 +211,16 @@ def model_decode_tau(host_model):
 
     Returns
     -------
-    float
+    tuple
+        ``(decode_tau, decode_pairs)``.
     """
-    return getattr(host_model, _DECODE_TAU_ATTR, DEFAULT_DECODE_TAU)
+    return getattr(host_model, _DECODE_ATTR, (DEFAULT_DECODE_TAU, DEFAULT_DECODE_PAIRS))
 
 
 def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
     """A ``nengo_loihi.Simulator`` whose model matches ``path``.
 
-    Sets the model's ``decode_tau`` to ``path.decode_tau`` and turns
+    Gives the model the path's decode filter and decode neurons (`model`) and turns
     NengoLoihi's "Could not find appropriate weight exponent" into an error
     that says what to change. Needs NengoLoihi.
 

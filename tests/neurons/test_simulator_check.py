@@ -97,7 +97,9 @@ def test_neurons_without_a_chip_form_are_refused(Simulator, neuron_type):
 
 
 @pytest.mark.parametrize(
-    "neuron_type", [nengo.Tanh(), nengo.RectifiedLinear()], ids=lambda n: type(n).__name__
+    "neuron_type",
+    [nengo.Tanh(), nengo.RectifiedLinear()],
+    ids=lambda n: type(n).__name__,
 )
 @pytest.mark.skip_on(nengo=LOIHI_ONLY, nengo_dl=LOIHI_ONLY)
 def test_a_classifier_of_rate_neurons_is_refused(Simulator, neuron_type):
