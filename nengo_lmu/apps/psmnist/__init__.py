@@ -5,7 +5,9 @@
 - `nengo_lmu.apps.psmnist.pipeline`: `Pipeline`, one run (data, training,
   the evaluations with rate and spiking neurons, the table, saving);
 - `nengo_lmu.apps.psmnist.figure`: the figure of a run;
-- `nengo_lmu.apps.psmnist.pretrained`: the models shipped with the package.
+- `nengo_lmu.apps.psmnist.pretrained`: the models shipped with the package;
+- `nengo_lmu.apps.psmnist.loihi`: the hidden layer on NengoLoihi, the memory
+  exact on the host.
 """
 
 from nengo_lmu.apps.psmnist.pipeline import Pipeline

@@ -22,6 +22,7 @@ import numpy as np
 
 from nengo_lmu.apps.accuracy import accuracy
 from nengo_lmu.apps.mnist import psmnist
+from nengo_lmu.apps.psmnist import loihi
 from nengo_lmu.apps.psmnist.figure import draw_run
 from nengo_lmu.apps.psmnist.settings import (
     MEMORY_NEURON_TYPES,
@@ -33,6 +34,8 @@ from nengo_lmu.apps.psmnist.training import train_parallel
 from nengo_lmu.cell.classifier import LMUClassifier
 from nengo_lmu.cell.conversion import convert_to_spiking
 from nengo_lmu.legendre import memory_trajectory
+
+LOIHI_STAGE = "hidden on the NengoLoihi emulator"
 
 
 class Pipeline:
@@ -415,6 +418,7 @@ class Pipeline:
                 s.n_test_neural_memory,
                 partial(self.evaluate, neural_memory=True),
             ),
+            (LOIHI_STAGE, s.n_test_loihi, loihi.pipeline_stage(self)),
         ):
             n = len(self.data["test"][0]) if n is None else n
             if n == 0:

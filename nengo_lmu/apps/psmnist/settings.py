@@ -64,6 +64,10 @@ class Settings:
         ``window`` steps only (`Pipeline.evaluate_window`); None: all.
     window : int
         Steps of that run.
+    n_test_loihi : int or None
+        Test images for the hidden layer on the NengoLoihi emulator, the
+        memory exact on the host (`nengo_lmu.apps.psmnist.loihi`); 0 skips
+        it (``nengo-lmu psmnist --backend nengo_loihi`` sets it).
     synapse : float
         Lowpass time constant in seconds on the spiking neurons' outputs
         (with ``readout="lowpass"``).
@@ -111,6 +115,7 @@ class Settings:
     readout: str = "lowpass"
     n_test_window: int = None
     window: int = 50
+    n_test_loihi: int = 0
     synapse: float = 0.002
     memory_neurons: int = 200
     memory_neuron_type: str = "spiking_relu"

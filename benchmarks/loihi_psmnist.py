@@ -1,0 +1,162 @@
+"""psMNIST with the hidden neurons on the NengoLoihi emulator.
+
+The shipped model (`nengo_lmu.psmnist.pretrained`, 1024 ReLU units, an
+order-512 memory) with its memory exact on the host and its hidden layer on
+the emulated chip (`nengo_lmu.apps.psmnist.loihi`): each test image's final
+state held for a window of steps, the scores read from the hidden spikes.
+Every chunk of images is one emulator run, and the same network in nengo
+core runs beside it on the same images (the reference for what the chip
+changes). Each chunk is appended to the record as it finishes, so that a
+long evaluation can stop and go on (``--resume``).
+
+Record: ``docs/benchmarks/loihi_psmnist.{json,md}``: accuracy, images, the
+model and settings, chip resources (cores, compartments, synapses), spikes
+per image, build and emulator time per image.
+
+Usage::
+
+    NENGO_LMU_DATA=... python benchmarks/loihi_psmnist.py --n 1000
+    python benchmarks/loihi_psmnist.py --n 1000 --resume   # go on after a stop
+    python benchmarks/loihi_psmnist.py --quick             # 20 images, no record
+"""
+
+import argparse
+import os
+import warnings
+from dataclasses import asdict
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # nengo_loihi loads TensorFlow
+warnings.filterwarnings("ignore", message=".*has not been tested with your")
+
+import numpy as np  # noqa: E402
+
+import _common as common  # noqa: E402
+from _common import markdown_table, read_json, write_results  # noqa: E402
+from nengo_lmu.apps.mnist import psmnist  # noqa: E402
+from nengo_lmu.apps.psmnist import loihi, pretrained  # noqa: E402
+
+MODEL = "psmnist"
+JSON = common.RESULTS / "loihi_psmnist.json"
+MARKDOWN = common.RESULTS / "loihi_psmnist.md"
+
+
+def summary(chunks, backend):
+    """Images, correct and accuracy over all chunks of one backend."""
+    rows = [c[backend] for c in chunks]
+    images = sum(r["images"] for r in rows)
+    correct = sum(r["correct"] for r in rows)
+    return images, correct, correct / images if images else float("nan")
+
+
+def markdown(record):
+    """The report of a record: the accuracy on both backends, the chip's cost."""
+    chunks, env = record["chunks"], record["environment"]
+    images, correct, acc = summary(chunks, "nengo_loihi")
+    ref_images, ref_correct, ref_acc = summary(chunks, "nengo")
+    emu = [c["nengo_loihi"] for c in chunks]
+    per_image = sum(r["run_s"] for r in emu) / images
+    build = np.mean([r["build_s"] for r in emu])
+    chip = emu[-1]["chip"]
+    spikes = np.mean([r["hidden_spikes_per_image"] for r in emu])
+    settings = record["settings"]
+    rows = [
+        ["NengoLoihi emulator", f"{100 * acc:.2f}%", f"{correct} of {images}", ">= 97%"],
+        ["nengo (same network)", f"{100 * ref_acc:.2f}%", f"{ref_correct} of {ref_images}", ""],
+    ]
+    lines = [
+        "# psMNIST on the NengoLoihi emulator",
+        "",
+        f"Command: `{env['command']}` (chunks of {record['chunk']} images, appended "
+        f"as they finished; the last on {chunks[-1]['date']}).  ",
+        f"Machine: {common.machine_text(env)}, {common.versions_text(env)}.",
+        "",
+        f"Model: the shipped `{MODEL}` (1024 ReLU units, order-512 memory; as "
+        f"shipped: {record['model_results']}). The memory runs exact on the host; the hidden "
+        "layer on the emulated chip as `SpikingRectifiedLinear` neurons: each test "
+        f"image's final state held for {settings['window']} steps, the scores read "
+        f"from the hidden spikes averaged over the last {settings['readout_steps']}, "
+        f"rates {settings['rate_scale']:g} Hz per unit, each memory dimension sent "
+        f"scaled by its {settings['percentile']:g}th percentile over "
+        f"{settings['scale_images']} training images (`nengo_lmu.apps.psmnist.loihi`).",
+        "",
+        markdown_table(["network", "accuracy", "test images", "goal"], rows),
+        "",
+        "| chip | value |",
+        "| --- | --- |",
+        f"| cores (blocks after NengoLoihi's split) | {chip['cores']} |",
+        f"| compartments | {chip['compartments']} |",
+        f"| synapses (weights stored) | {chip['synapses']} |",
+        f"| utilisation | {chip['utilization']} |",
+        f"| hidden spikes per image | {spikes:.0f} |",
+        f"| input spikes per image (host -> chip, one per dimension a step) | "
+        f"{emu[-1]['input_spikes_per_image']:.0f} |",
+        f"| emulator wall time per image | {per_image:.2f} s |",
+        f"| build per chunk | {build:.1f} s |",
+        "",
+        "No energy estimate yet: it needs Loihi's per-event energies from a "
+        "primary source (issue 14).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="test images in all")
+    parser.add_argument("--chunk", type=int, default=100, help="images a run")
+    parser.add_argument("--resume", action="store_true", help="go on from the record")
+    parser.add_argument("--quick", action="store_true", help="20 images, no record")
+    parser.add_argument("--data", default=None, help="the data root (NENGO_LMU_DATA)")
+    args = parser.parse_args()
+    n, chunk = (20, 20) if args.quick else (args.n, args.chunk)
+    settings = loihi.LoihiSettings()
+
+    classifier, info = pretrained(MODEL, add_to_container=False)
+    steps_per_pixel = info["settings"]["steps_per_pixel"]
+    data = psmnist("paper", path=args.data)
+    (x_train, _), (x_test, y_test) = data["train"], data["test"]
+    scales = loihi.send_scales(
+        classifier,
+        loihi.final_states(classifier, x_train[: settings.scale_images], steps_per_pixel),
+        settings.percentile,
+    )
+    record = read_json(JSON) if args.resume else None
+    if record is None:
+        record = {
+            "environment": common.environment(__file__),
+            "model": MODEL,
+            "model_results": ", ".join(
+                f"{name} {100 * r['accuracy']:.2f}% of {r['images']}"
+                for name, r in info["results"].items()
+            ),
+            "settings": asdict(settings),
+            "chunk": chunk,
+            "chunks": [],
+        }
+    start = sum(c["nengo_loihi"]["images"] for c in record["chunks"])
+    for first in range(start, n, chunk):
+        last = min(first + chunk, n)
+        states = loihi.final_states(classifier, x_test[first:last], steps_per_pixel)
+        entry = {"first": first, "images": last - first, "date": common.utc_now()}
+        for backend in ("nengo_loihi", "nengo"):
+            result = loihi.evaluate(
+                classifier, states, y_test[first:last], scales, settings, backend
+            )
+            result.pop("scores")
+            result.pop("settings")
+            entry[backend] = result
+        record["chunks"].append(entry)
+        emu, ref = entry["nengo_loihi"], entry["nengo"]
+        print(
+            f"images {first}-{last - 1}: emulator {emu['correct']}/{emu['images']}, "
+            f"nengo {ref['correct']}/{ref['images']}, "
+            f"{emu['run_s'] / emu['images']:.2f} s an image",
+            flush=True,
+        )
+        if not args.quick:
+            write_results(record, markdown(record), JSON, MARKDOWN, log=lambda *a: None)
+    print()
+    print(markdown(record))
+
+
+if __name__ == "__main__":
+    main()
