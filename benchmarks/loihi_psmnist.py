@@ -38,6 +38,7 @@ from nengo_lmu.apps.psmnist import loihi, pretrained  # noqa: E402
 MODEL = "psmnist"
 JSON = common.RESULTS / "loihi_psmnist.json"
 MARKDOWN = common.RESULTS / "loihi_psmnist.md"
+FIGURE = common.RESULTS / "loihi_psmnist.png"
 
 
 def summary(chunks, backend):
@@ -60,14 +61,25 @@ def markdown(record):
     spikes = np.mean([r["hidden_spikes_per_image"] for r in emu])
     settings = record["settings"]
     rows = [
-        ["NengoLoihi emulator", f"{100 * acc:.2f}%", f"{correct} of {images}", ">= 97%"],
-        ["nengo (same network)", f"{100 * ref_acc:.2f}%", f"{ref_correct} of {ref_images}", ""],
+        [
+            "NengoLoihi emulator",
+            f"{100 * acc:.2f}%",
+            f"{correct} of {images}",
+            ">= 97%",
+        ],
+        [
+            "nengo (same network)",
+            f"{100 * ref_acc:.2f}%",
+            f"{ref_correct} of {ref_images}",
+            "",
+        ],
     ]
     lines = [
         "# psMNIST on the NengoLoihi emulator",
         "",
-        f"Command: `{env['command']}` (chunks of {record['chunk']} images, appended "
-        f"as they finished; the last on {chunks[-1]['date']}).  ",
+        f"Produced by `{env['command']}` on {chunks[-1]['date']} (the last of its "
+        f"chunks of {record['chunk']} images, appended as they finished; the first "
+        f"on {chunks[0]['date']}).  ",
         f"Machine: {common.machine_text(env)}, {common.versions_text(env)}.",
         "",
         f"Model: the shipped `{MODEL}` (1024 ReLU units, order-512 memory; as "
@@ -96,7 +108,75 @@ def markdown(record):
         "No energy estimate yet: it needs Loihi's per-event energies from a "
         "primary source (issue 14).",
     ]
+    if FIGURE.exists():
+        lines += [
+            "",
+            f"![Hidden spikes on the emulated chip for three test images, their class "
+            f"scores on the chip and in nengo, and the accuracies]({FIGURE.name})",
+            "",
+            "The figure is drawn by `python benchmarks/loihi_psmnist.py --figure` "
+            "(three test images, and the accuracies of the record).",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def draw_figure(classifier, states, labels, scales, settings, record, path):
+    """Spikes on the chip, scores on chip and in nengo, and the record's accuracies.
+
+    Runs ``states`` (a few images) on both backends with their spikes kept.
+    """
+    import matplotlib  # pylint: disable=import-outside-toplevel
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
+
+    runs = {
+        backend: loihi.evaluate(
+            classifier, states, labels, scales, settings, backend, spikes=True
+        )
+        for backend in ("nengo_loihi", "nengo")
+    }
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), width_ratios=[2.2, 1.6, 1])
+    chip = runs["nengo_loihi"]["spikes"]
+    shown = np.argsort(-chip.sum(axis=0))[:80]  # the most active neurons
+    steps, units = np.nonzero(chip[:, shown])
+    axes[0].plot(steps, units, "|", color="k", markersize=2)
+    for k in range(1, len(labels)):
+        axes[0].axvline(k * settings.window, color="tab:red", lw=0.8)
+    axes[0].set(
+        xlabel="step (one window per test image)",
+        ylabel="hidden neuron",
+        title="hidden spikes on the emulated chip",
+    )
+    width = 0.4
+    for k, (backend, name) in enumerate((("nengo_loihi", "chip"), ("nengo", "nengo"))):
+        scores = runs[backend]["scores"]
+        for i in range(len(labels)):
+            axes[1].bar(
+                np.arange(10) + 11 * i + (k - 0.5) * width,
+                scores[i],
+                width,
+                color=("tab:blue", "tab:orange")[k],
+                label=name if i == 0 else None,
+            )
+    axes[1].set_xticks([11 * i + 4.5 for i in range(len(labels))])
+    axes[1].set_xticklabels([f"digit {y}" for y in labels])
+    axes[1].set(ylabel="class score", title="scores, digits 0-9 of each image")
+    axes[1].legend(frameon=False)
+    if record and record["chunks"]:
+        names, values = [], []
+        for backend, name in (("nengo_loihi", "chip"), ("nengo", "nengo")):
+            images, correct, acc = summary(record["chunks"], backend)
+            names.append(f"{name}\n({images} images)")
+            values.append(100 * acc)
+        axes[2].bar(names, values, color=["tab:blue", "tab:orange"])
+        for i, v in enumerate(values):
+            axes[2].text(i, v + 0.1, f"{v:.2f}%", ha="center")
+        axes[2].axhline(97, color="k", ls="--", lw=0.8)
+        axes[2].set(ylim=(95, 100.5), ylabel="accuracy (%)", title="psMNIST test")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return path
 
 
 def main():
@@ -106,6 +186,11 @@ def main():
     parser.add_argument("--resume", action="store_true", help="go on from the record")
     parser.add_argument("--quick", action="store_true", help="20 images, no record")
     parser.add_argument("--data", default=None, help="the data root (NENGO_LMU_DATA)")
+    parser.add_argument(
+        "--figure",
+        action="store_true",
+        help=f"only draw {FIGURE.name} (three images, and the record's accuracies)",
+    )
     args = parser.parse_args()
     n, chunk = (20, 20) if args.quick else (args.n, args.chunk)
     settings = loihi.LoihiSettings()
@@ -116,9 +201,23 @@ def main():
     (x_train, _), (x_test, y_test) = data["train"], data["test"]
     scales = loihi.send_scales(
         classifier,
-        loihi.final_states(classifier, x_train[: settings.scale_images], steps_per_pixel),
+        loihi.final_states(
+            classifier, x_train[: settings.scale_images], steps_per_pixel
+        ),
         settings.percentile,
     )
+    if args.figure:
+        states = loihi.final_states(classifier, x_test[:3], steps_per_pixel)
+        record = read_json(JSON)
+        print(
+            "wrote",
+            draw_figure(
+                classifier, states, y_test[:3], scales, settings, record, FIGURE
+            ),
+        )
+        if record is not None:  # the report, now with the figure
+            write_results(record, markdown(record), None, MARKDOWN)
+        return
     record = read_json(JSON) if args.resume else None
     if record is None:
         record = {

@@ -260,7 +260,9 @@ def chip_resources(model):
     }
 
 
-def evaluate(classifier, states, labels, scales, settings, backend="nengo_loihi"):
+def evaluate(
+    classifier, states, labels, scales, settings, backend="nengo_loihi", spikes=False
+):
     """Classify one chunk of images with the hidden layer on the chip.
 
     Parameters
@@ -276,6 +278,8 @@ def evaluate(classifier, states, labels, scales, settings, backend="nengo_loihi"
     backend : {"nengo_loihi", "nengo"}
         The NengoLoihi emulator (``target="sim"``), or nengo with the same
         network (the reference for the chip's effects).
+    spikes : bool
+        Also return the hidden spikes, ``(n * window, units)`` booleans.
 
     Returns
     -------
@@ -303,10 +307,10 @@ def evaluate(classifier, states, labels, scales, settings, backend="nengo_loihi"
         start = time.perf_counter()
         sim.run_steps(len(states) * settings.window)
         result["run_s"] = time.perf_counter() - start
-        spikes = sim.data[net.spikes]
+        hidden = sim.data[net.spikes]
         if backend == "nengo_loihi":
             result["chip"] = chip_resources(sim.model)
-    scores = scores_from_spikes(classifier, spikes, settings)
+    scores = scores_from_spikes(classifier, hidden, settings)
     n = len(labels)
     result.update(
         correct=int(round(accuracy(scores, labels) * n)),
@@ -314,10 +318,12 @@ def evaluate(classifier, states, labels, scales, settings, backend="nengo_loihi"
         accuracy=accuracy(scores, labels),
         scores=scores,
         # each spike is 1 / (rate_scale dt) high
-        hidden_spikes_per_image=float(spikes.sum() * dt * settings.rate_scale / n),
+        hidden_spikes_per_image=float(hidden.sum() * dt * settings.rate_scale / n),
         input_spikes_per_image=float(states.shape[1] * settings.window),
         settings=asdict(settings),
     )
+    if spikes:
+        result["spikes"] = hidden > 0
     return result
 
 
