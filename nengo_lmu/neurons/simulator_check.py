@@ -21,9 +21,8 @@ NengoLoihi builds.
 
 import nengo
 from nengo.builder import Builder
-from nengo.builder.operator import Copy
 
-from nengo_lmu.neurons.identity import Identity
+from nengo_lmu.neurons.identity import Identity, build_identity
 
 
 def built_by_nengo_loihi(model):
@@ -68,18 +67,18 @@ class CheckedIdentity(Identity):
 
 @Builder.register(CheckedIdentity)
 def build_checked_identity(model, process, sig_in=None, sig_out=None, mode="set"):
-    """Run the owner's check, then build the `.Identity`'s `Copy`.
+    """Run the owner's check on ``model``, then build the `.Identity` as
+    `.build_identity` does.
 
     Parameters
     ----------
     model : nengo.builder.Model
-        The model being built.
+        What the Node is built into: nengo's or NengoDL's model, or a host
+        model of NengoLoihi's; ``process.check`` is called with it.
     process : CheckedIdentity
-        The process.
-    sig_in, sig_out : nengo.builder.Signal
-        The Node's input and output signals.
-    mode : {"set", "inc"}
-        Whether the output is set to the input or incremented by it.
+        The Node's output.
+    sig_in, sig_out, mode
+        As for `.build_identity`.
 
     Returns
     -------
@@ -87,8 +86,7 @@ def build_checked_identity(model, process, sig_in=None, sig_out=None, mode="set"
         ``sig_out``.
     """
     process.check(model)
-    model.add_op(Copy(sig_in, sig_out, inc=(mode == "inc"), tag=str(process)))
-    return sig_out
+    return build_identity(model, process, sig_in, sig_out, mode)
 
 
 def checked_node(size, check, label=None):

@@ -80,6 +80,29 @@ def test_psmnist_command(tmp_path, capsys):
 
 
 @needs_data
+@pytest.mark.skip_on(nengo="runs the emulator", nengo_dl="runs the emulator")
+def test_psmnist_command_on_the_emulator(tmp_path, Simulator):
+    """``--backend nengo_loihi`` adds the emulator stage; ``--set`` still sets
+    its number of images."""
+    from nengo_lmu.apps.psmnist.pipeline import LOIHI_STAGE
+
+    fields = ("units", "order", "epochs", "n_train", "learning_rate")
+    settings = [f"{f}={getattr(TINY, f)}" for f in fields] + [
+        f"{stage}=0"
+        for stage in ("n_test_temporal", "n_test_spiking", "n_test_window")
+        + ("n_test_neural_memory",)
+    ]
+    settings.append("n_test_loihi=10")
+    args = ["psmnist", "--data", str(DATA), "--out", str(tmp_path), "--quiet"]
+    args += ["--backend", Simulator.backend]
+    main(args + [a for s in settings for a in ("--set", s)])
+    results = json.loads((tmp_path / "psmnist.json").read_text())
+    assert results["settings"]["n_test_loihi"] == 10
+    assert list(results["results"]) == ["parallel path (rate)", LOIHI_STAGE]
+    assert results["results"][LOIHI_STAGE]["images"] == 10
+
+
+@needs_data
 def test_reproduce_paper_command(capsys):
     main(["reproduce-paper", "--data", str(DATA), "--n-test", "100", "--quiet"])
     out = capsys.readouterr().out

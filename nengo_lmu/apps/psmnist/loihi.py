@@ -47,7 +47,7 @@ from nengo_lmu.cell.memories import FEEDBACK_OPTIONS
 class LoihiSettings:
     """How the hidden layer runs on the chip.
 
-    Attributes
+    Parameters
     ----------
     window : int
         Steps each image's final state is held for.
