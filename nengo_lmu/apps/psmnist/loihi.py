@@ -1,8 +1,8 @@
 """psMNIST with the hidden neurons on NengoLoihi and the memory exact on the host.
 
-The shipped classifiers (`.pretrained`) have no hidden recurrence: the class
-scores depend only on the pixel :math:`x_T` and the memory :math:`m_T` at
-the last step,
+The shipped classifiers (`~nengo_lmu.apps.psmnist.pretrained.pretrained`)
+have no hidden recurrence: the class scores depend only on the pixel
+:math:`x_T` and the memory :math:`m_T` at the last step,
 
 .. math::
 
