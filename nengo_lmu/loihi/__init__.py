@@ -7,7 +7,9 @@
   memory mapped onto those paths;
 - `nengo_lmu.loihi.decode_neurons`: decode neurons with more pairs per
   dimension than NengoLoihi's preset (imports ``nengo_loihi``; `model` loads
-  it only for a path that asks for them).
+  it only for a path that asks for them);
+- `nengo_lmu.loihi.energy`: an estimate of the chip's dynamic energy from
+  Loihi's published per-event energies.
 
 Only `simulator` and `model` import ``nengo_loihi`` (lazily): this package
 imports without it.

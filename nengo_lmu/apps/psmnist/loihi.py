@@ -41,6 +41,7 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.apps.accuracy import accuracy
 from nengo_lmu.apps.psmnist.settings import progress
 from nengo_lmu.cell.memories import FEEDBACK_OPTIONS
+from nengo_lmu.loihi.energy import dynamic_energy
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,37 @@ def evaluate(
     return result
 
 
+def energy_per_image(result, units, window):
+    """The chip's dynamic energy for one image (`nengo_lmu.loihi.energy`).
+
+    Every spike from the host reaches all ``units`` hidden neurons (the
+    weights are dense); the hidden spikes go to the host's readout and reach
+    no synapse on the chip; every compartment updates every step.
+
+    Parameters
+    ----------
+    result : dict
+        An `evaluate` result (its ``input_spikes_per_image`` and
+        ``hidden_spikes_per_image``).
+    units : int
+        Hidden neurons.
+    window : int
+        Steps per image.
+
+    Returns
+    -------
+    dict
+        `.dynamic_energy`'s parts, in joules.
+    """
+    inputs, hidden = result["input_spikes_per_image"], result["hidden_spikes_per_image"]
+    return dynamic_energy(
+        synaptic_ops=inputs * units,
+        neuron_updates=units * window,
+        spiking_updates=hidden,
+        spikes=inputs + hidden,
+    )
+
+
 def evaluate_images(
     classifier,
     train_images,
@@ -404,6 +436,7 @@ def pipeline_stage(pipeline):
         ``stage(weights, n)``, returning ``(accuracy, n)`` for the first
         ``n`` test images (`evaluate_images` with `LoihiSettings`).
     """
+
     def stage(weights, n):
         (x_train, _), (x_test, y_test) = pipeline.data["train"], pipeline.data["test"]
         return evaluate_images(
