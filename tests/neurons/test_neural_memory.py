@@ -69,8 +69,8 @@ RATE = [nengo.LIFRate(), nengo.RectifiedLinear(), nengo.Tanh()]
 
 @pytest.mark.parametrize("neuron_type", SPIKING + RATE, ids=lambda n: type(n).__name__)
 @pytest.mark.skip_on(
-    nengo_loihi="the per-coefficient layout's decode neurons saturate on NengoLoihi "
-    "(test_delay_line_on_the_loihi_emulator runs the Loihi layout)"
+    nengo_loihi="NengoLoihi refuses the nengo layout (target=None; "
+    "test_delay_line_on_the_loihi_emulator runs the Loihi layout)"
 )
 def test_delay_line_with_any_neuron_type(Simulator, seed, neuron_type):
     """A small Task A: order 3, theta 0.1 s, 3 x 128 neurons, 3 Hz noise.
