@@ -127,10 +127,11 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
     filtered state on the host from their decoded values, ``path.io_delay``
     steps later. With ``LoihiPath()`` (NengoLoihi's defaults) a plain
     ``nengo_loihi.Simulator(net)`` runs it as built; a path with another
-    ``decode_tau`` needs a model that has it (`nengo_lmu.loihi.simulator`
-    or `nengo_lmu.loihi.model`). Any other simulator, a model with another
-    ``decode_tau``, or neurons without a chip form are refused when the
-    network is built (`nengo_lmu.neurons.simulator_check`).
+    ``decode_tau`` or ``decode_pairs`` needs a model that has them
+    (`nengo_lmu.loihi.simulator` or `nengo_lmu.loihi.model`). Any other
+    simulator, a model with other decode settings, or neurons without a chip
+    form are refused when the network is built
+    (`nengo_lmu.neurons.simulator_check`).
 
     Attributes
     ----------
@@ -165,9 +166,9 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
 
         Called when ``output`` is built (`nengo_lmu.neurons.simulator_check`):
         nengo and NengoDL have no decode neurons; a NengoLoihi model whose
-        ``decode_tau`` differs from the path's filters differently from the
-        mapping; neuron types without a chip form would run elsewhere or not
-        at all.
+        ``decode_tau`` or decode neurons differ from the path's computes
+        another system than the mapping's; neuron types without a chip form
+        would run elsewhere or not at all.
         """
         if not built_by_nengo_loihi(model):
             raise ValidationError(
