@@ -3,7 +3,9 @@
 - `nengo_lmu.apps.psmnist.settings`: what a run trains and evaluates;
 - `nengo_lmu.apps.psmnist.training`: training on the parallel path;
 - `nengo_lmu.apps.psmnist.pipeline`: `Pipeline`, one run (data, training,
-  the evaluations with rate and spiking neurons, the table, saving);
+  the stages, the table, saving);
+- `nengo_lmu.apps.psmnist.evaluation`: the evaluations of the temporal
+  network with rate and spiking neurons, which `Pipeline` inherits;
 - `nengo_lmu.apps.psmnist.figure`: the figure of a run;
 - `nengo_lmu.apps.psmnist.pretrained`: the models shipped with the package;
 - `nengo_lmu.apps.psmnist.loihi`: the hidden layer on NengoLoihi, the memory

@@ -91,7 +91,9 @@ def draw_run(pipeline, path, n_digits, n_neurons, n_steps):
     draw_figure(
         path,
         pipeline.results,
-        pipeline.data["test"][0][:n_digits, :, 0][:, np.argsort(pipeline.data["pixels"])],
+        pipeline.data["test"][0][:n_digits, :, 0][
+            :, np.argsort(pipeline.data["pixels"])
+        ],
         y[:n_digits],
         data[hidden][:, -n_steps:],
         data[net.probe][:, -n_steps:],

@@ -61,7 +61,7 @@ class Settings:
         networks are read at the last step either way.
     n_test_window : int or None
         Test images for the spiking hidden state run over the last
-        ``window`` steps only (`Pipeline.evaluate_window`); None: all.
+        ``window`` steps only (`.TemporalEvaluation.evaluate_window`); None: all.
     window : int
         Steps of that run.
     n_test_loihi : int or None
