@@ -84,24 +84,25 @@ def test_loihi_cell_example():
     assert list(errors) == [
         "rate, nengo",
         "spiking, nengo",
+        "spiking, nengo, rates x2",
         "spiking, NengoLoihi emulator",
-        "emulator, chip-fitted readout",
+        "emulator, fitted readout",
+        "emulator, x2, fitted readout",
     ]
-    # measured (2 s): the rate network does the task to 0.006; against it,
-    # spiking in nengo 0.045 (spike noise) and on the emulator 0.190 (the
-    # chip's neurons fire below the ReLU); bounds about twice the errors
-    # (rate: 5 times)
-    assert errors["rate, nengo"][1] < 0.03
+    task = {label: error[1] for label, error in errors.items()}
+    # measured (2 s signal, readouts fitted on 10 s): the rate network does
+    # the task to 0.006; spiking in nengo 0.044 and at twice the rates 0.026
+    # (spike noise); on the emulator 0.193 with the rate network's readout
+    # (the chip's neurons lose the voltage above threshold), 0.082 and 0.069
+    # (x2) with readouts fitted to the emulator's spikes; bounds about twice
+    # the errors (rate: 5 times), the fits' gains with a margin
+    assert task["rate, nengo"] < 0.03
     assert errors["spiking, nengo"][0] < 0.1
+    assert task["spiking, nengo, rates x2"] < task["spiking, nengo"]
     assert errors["spiking, NengoLoihi emulator"][0] < 0.35
-    assert errors["spiking, NengoLoihi emulator"][1] < 0.35
-    # the readout fitted to the chip's rates and input path: 0.136 on the task
-    # (measured), a third less than the plain readout's 0.193
-    chip, plain = (
-        errors["emulator, chip-fitted readout"][1],
-        errors["spiking, NengoLoihi emulator"][1],
-    )
-    assert chip < 0.85 * plain
+    assert task["spiking, NengoLoihi emulator"] < 0.35
+    assert task["emulator, fitted readout"] < 0.6 * task["spiking, NengoLoihi emulator"]
+    assert task["emulator, x2, fitted readout"] < 0.12
 
 
 @needs_data
