@@ -47,8 +47,42 @@ DEFAULT_DECODE_PAIRS = 10
 _DECODE_ATTR = "nengo_lmu_decode"
 
 
-def _lowpass(tau, dt):
-    a = np.exp(-dt / tau)
+# Loihi keeps a compartment's input current for a step by a 12-bit factor:
+# NengoLoihi's discretisation (``builder/discretize.py``,
+# ``discretize_compartment``) stores the decay d = 1 - exp(-dt / tau) as
+# round(4095 d - 1), and its emulator (``emulator/interface.py``, ``decay_int``
+# with offset 1) keeps (4095 - round(4095 d - 1)) / 4096 of the current
+DECAY_BITS = 12
+
+
+def chip_retention(tau, dt):
+    """The fraction of a compartment's current that Loihi keeps each step.
+
+    .. math:: r = \\frac{2^{12} - 1 - \\mathrm{round}((2^{12} - 1)(1 -
+              e^{-dt / \\tau}) - 1)}{2^{12}}
+
+    instead of :math:`e^{-dt / \\tau}`: a 0.2 s filter at 1 ms steps keeps
+    0.995117 instead of 0.995012, a time constant of 0.2043 s; a 10 ms
+    filter is within 0.1%.
+
+    Parameters
+    ----------
+    tau : float
+        The lowpass time constant in seconds.
+    dt : float
+        The time step in seconds.
+
+    Returns
+    -------
+    float
+    """
+    full = 2**DECAY_BITS - 1
+    stored = np.round(np.clip(full * -np.expm1(-dt / tau) - 1, 0, full))
+    return float((full - stored) / 2**DECAY_BITS)
+
+
+def _lowpass(tau, dt, chip):
+    a = chip_retention(tau, dt) if chip else np.exp(-dt / tau)
     return np.array([1 - a]), np.array([1.0, -a])
 
 
@@ -78,6 +112,13 @@ class LoihiPath:
         the same ranges of intercepts and rates) spike more often and so add
         less noise (:doc:`/measurements`). Build the simulator with
         `simulator` (or pass ``model=model(path, dt)``) for any other value.
+    chip_decays : bool
+        Map onto the filters as the chip's 12-bit decays realise them
+        (`chip_retention`): on Loihi and on NengoLoihi's emulator with
+        ``target="sim"``. False: the exact lowpasses, as
+        ``target="simreal"`` (no discretisation) computes them. The
+        difference grows with the time constant; a 0.2 s decode filter
+        mapped exactly is 2% slow on the chip (:doc:`/measurements`).
     """
 
     def __init__(
@@ -87,6 +128,7 @@ class LoihiPath:
         decode_delay=0,
         io_delay=2,
         decode_pairs=DEFAULT_DECODE_PAIRS,
+        chip_decays=True,
     ):
         if not decode_tau > 0:
             raise ValidationError(f"must be > 0, got {decode_tau!r}", attr="decode_tau")
@@ -108,12 +150,17 @@ class LoihiPath:
         self.decode_delay = int(decode_delay)
         self.io_delay = int(io_delay)
         self.decode_pairs = int(decode_pairs)
+        if not isinstance(chip_decays, (bool, np.bool_)):
+            raise ValidationError(
+                f"must be True or False, got {chip_decays!r}", attr="chip_decays"
+            )
+        self.chip_decays = bool(chip_decays)
 
     def __repr__(self):
         return (
             f"LoihiPath(decode_tau={self.decode_tau}, decode_gain={self.decode_gain}, "
             f"decode_delay={self.decode_delay}, io_delay={self.io_delay}, "
-            f"decode_pairs={self.decode_pairs})"
+            f"decode_pairs={self.decode_pairs}, chip_decays={self.chip_decays})"
         )
 
     @property
@@ -125,7 +172,8 @@ class LoihiPath:
         """:math:`h_\\tau(z) h_{dec}(z) z^{-k}`: a decoded recurrent connection's path.
 
         Each :math:`h` is the zero-order-hold lowpass :math:`(1 - a) / (z -
-        a)`, :math:`a = e^{-dt / \\tau}`; :math:`k` is ``decode_delay``. The
+        a)`, :math:`a = e^{-dt / \\tau}` (`chip_retention` with
+        ``chip_decays``); :math:`k` is ``decode_delay``. The
         decode neurons' gain is not included (the mapping applies it).
 
         Parameters
@@ -140,8 +188,8 @@ class LoihiPath:
         nengo.synapses.LinearFilter
             The path as a discrete (``analog=False``) transfer function.
         """
-        b1, c1 = _lowpass(tau, dt)
-        b2, c2 = _lowpass(self.decode_tau, dt)
+        b1, c1 = _lowpass(tau, dt, self.chip_decays)
+        b2, c2 = _lowpass(self.decode_tau, dt, self.chip_decays)
         den = np.concatenate([np.polymul(c1, c2), np.zeros(self.decode_delay)])
         return LinearFilter(np.polymul(b1, b2), den, analog=False)
 
@@ -156,10 +204,13 @@ class LoihiPath:
         Returns
         -------
         nengo.synapses.LinearFilter
-            The zero-order-hold lowpass of ``decode_tau``, discrete
+            The zero-order-hold lowpass of ``decode_tau`` (with the chip's
+            decay, `chip_retention`, with ``chip_decays``), discrete
             (``analog=False``).
         """
-        return LinearFilter(*_lowpass(self.decode_tau, dt), analog=False)
+        return LinearFilter(
+            *_lowpass(self.decode_tau, dt, self.chip_decays), analog=False
+        )
 
 
 def model(path=None, dt=0.001, label=None):

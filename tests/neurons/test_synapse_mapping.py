@@ -185,8 +185,9 @@ def test_transfer_function_includes_the_synapse_delay():
 
 
 def test_loihi_paths_are_nengos_discrete_lowpasses():
-    """NengoLoihi filters with (1 - a) / (z - a) per lowpass, as nengo does."""
-    path = LoihiPath(decode_tau=0.02)
+    """NengoLoihi filters with (1 - a) / (z - a) per lowpass, as nengo does
+    (without the chip's 12-bit decays, as with target='simreal')."""
+    path = LoihiPath(decode_tau=0.02, chip_decays=False)
     rec = path.recurrent_synapse(0.05, DT)
     b1, c1 = discrete_transfer_function(nengo.Lowpass(0.05), DT)
     b2, c2 = discrete_transfer_function(nengo.Lowpass(0.02), DT)
