@@ -21,15 +21,34 @@ install: $(STAMP)
 $(STAMP): setup.cfg pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23" wheel
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dl,loihi,tests]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dl,loihi,nir,tests]"
 	touch $(STAMP)
+
+# the independent NIR consumer (Norse on PyTorch) that tests/nir runs the
+# exported graphs in, through files (tools/nir_consumer.py): its own
+# environment, since PyTorch and TensorFlow 2.12 need different
+# typing-extensions (about 40 s and 0.9 GB here)
+NIR_VENV := .venv-nir
+NIR_STAMP := $(NIR_VENV)/.installed
+export NENGO_LMU_NIR_PYTHON := $(CURDIR)/$(NIR_VENV)/bin/python
+
+.PHONY: nir-consumer
+nir-consumer: $(NIR_STAMP)
+
+$(NIR_STAMP): constraints-nir.txt
+	test -x $(NIR_VENV)/bin/python || $(PYTHON) -m venv $(NIR_VENV)
+	$(NIR_VENV)/bin/python -m pip install --quiet --upgrade "pip>=23"
+	# torch first and pinned: a bare torch would pull a CUDA build of several GB
+	$(NIR_VENV)/bin/python -m pip install --quiet -c constraints-nir.txt torch==2.13.0
+	$(NIR_VENV)/bin/python -m pip install --quiet -c constraints-nir.txt norse nir nirtorch
+	touch $(NIR_STAMP)
 
 # the whole suite on nengo core, then every test that takes the Simulator
 # fixture again on NengoDL and on the NengoLoihi emulator; tests/conftest.py
 # deselects the others there, and skip_on / xfail_on markers say which tests
 # a backend cannot run, and why
-test: $(STAMP)
-	$(BIN)/python -m pytest tests -rsx
+test: $(STAMP) $(NIR_STAMP)
+	NENGO_LMU_REQUIRE_NIR_CONSUMER=1 $(BIN)/python -m pytest tests -rsx
 	$(BIN)/python -m pytest tests -rsx --simulator nengo_dl
 	$(BIN)/python -m pytest tests -rsx --simulator nengo_loihi
 
@@ -60,4 +79,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/psmnist.py --data $(DATA)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(NIR_VENV) *.egg-info .pytest_cache
