@@ -121,6 +121,7 @@ def to_nir(
     graph = _Exporter(model, obj, inputs, list(outputs), memory_node, euler_dt)
     graph.add_outputs(outputs)
     nodes, edges = _drop_identities(graph.nodes, graph.edges, graph.identities)
+    nodes, edges = _reaching_outputs(nodes, edges)
     nodes, edges = single_edge_outputs(nodes, edges)
     graph = nir.NIRGraph(
         nodes=nodes,
@@ -457,6 +458,23 @@ def _lowpass(synapse, dt):
                 tau = float(f"{-dt / np.log(a):.12g}")
                 return tau, float(num[0] / (1 - a))
     return None
+
+
+def _reaching_outputs(nodes, edges):
+    """Only the nodes that some output depends on (and the inputs): a
+    consumer would compute the others for nothing, or wait for them."""
+    import nir  # pylint: disable=import-outside-toplevel
+
+    keep = {n for n, node in nodes.items() if isinstance(node, (nir.Output, nir.Input))}
+    frontier = [n for n in keep if isinstance(nodes[n], nir.Output)]
+    while frontier:
+        name = frontier.pop()
+        for a, b in edges:
+            if b == name and a not in keep:
+                keep.add(a)
+                frontier.append(a)
+    nodes = {n: node for n, node in nodes.items() if n in keep}
+    return nodes, [(a, b) for a, b in edges if a in keep and b in keep]
 
 
 def _drop_identities(nodes, edges, identities):

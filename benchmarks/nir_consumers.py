@@ -1,0 +1,366 @@
+"""NIR export checked in an independent consumer: Norse, through files.
+
+Each graph is written by `nengo_lmu.nir.to_nir`, read and run by Norse in
+its own environment (``tools/nir_consumer.py`` in ``.venv-nir``, ``make
+nir-consumer``), and compared with nengo on the same input:
+
+- the exact memory (orders 6 and 64) at steps of 1 ms and 0.1 ms: Norse
+  advances the graph by forward Euler, so against nengo's zero-order hold
+  its error is Euler's and shrinks with the step; against the memory
+  discretised by Euler (or written for Euler, ``euler_dt``) it is float32
+  rounding;
+- Task A of ``benchmarks/delay.py`` (order 3, window 0.1 s, 384 LIF, 0.1 s
+  synapse), folded into CubaLIF neurons (``fold=True``): as the benchmark
+  builds it (2 ms refractory period, which NIR cannot express) and with
+  ``tau_ref=0``, Norse at 1 ms and at 0.1 ms;
+- the shipped psMNIST model with spiking ReLU hidden neurons (``IF`` in NIR),
+  the memory written for Euler at 1 ms.
+
+Results in docs/benchmarks/nir.{json,md}.
+
+    python benchmarks/nir_consumers.py [--quick] [--signals 5] [--images 100]
+
+(Not ``nir.py``: a script of that name would shadow the ``nir`` package.)
+"""
+
+import argparse
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import nengo
+import numpy as np
+
+from nengo_lmu import LegendreMemory, LegendreMemoryNetwork, convert_to_spiking
+from nengo_lmu import legendre_readout
+from nengo_lmu.nir import to_nir, write
+
+import _common as common
+from _common import markdown_table, write_results
+
+REPO = Path(__file__).resolve().parents[1]
+CONSUMER = REPO / "tools" / "nir_consumer.py"
+DT = 0.001
+SHIFTS = list(range(-6, 7))  # whole steps tried between nengo's timing and Norse's
+
+
+def consumer_python():
+    python = Path(os.environ.get("NENGO_LMU_NIR_PYTHON", REPO / ".venv-nir/bin/python"))
+    if not python.exists():
+        raise SystemExit(f"no NIR consumer at {python}: run `make nir-consumer`")
+    return python
+
+
+def in_norse(graph, inputs, dt):
+    """The graph's output at each step in Norse; and the wall time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        write(tmp / "graph.nir", graph)
+        np.save(tmp / "inputs.npy", np.asarray(inputs, dtype=np.float32))
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                str(consumer_python()),
+                str(CONSUMER),
+                str(tmp / "graph.nir"),
+                str(tmp / "inputs.npy"),
+                str(tmp / "out.npy"),
+                "--dt",
+                str(dt),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return np.load(tmp / "out.npy"), time.perf_counter() - start
+
+
+def in_nengo(net, inputs, output, signal, dt=DT, probes=()):
+    with nengo.Network(seed=3) as top:
+        top.add(net)
+        source = nengo.Node(nengo.processes.PresentInput(signal, dt))
+        nengo.Connection(source, inputs, synapse=None)
+        probe = nengo.Probe(output)
+        extra = [nengo.Probe(p) for p in probes]
+    with nengo.Simulator(top, dt=dt, progress_bar=False) as sim:
+        sim.run_steps(len(signal))
+    return sim.data[probe], [sim.data[p] for p in extra]
+
+
+def white(seconds, dt, high, seed, rms=0.3):
+    process = nengo.processes.WhiteSignal(seconds, high=high, rms=rms, seed=seed)
+    return process.run_steps(int(round(seconds / dt)), dt=dt)
+
+
+def memory_rows(quick):
+    """The exact memory: Norse against zero-order hold and against Euler."""
+    rows = []
+    for order, theta, euler_dt in ((6, 0.5, False), (64, 0.3, True)):
+        for dt in (1e-3, 1e-4):
+            seconds = 0.5 if quick else 1.0
+            u = white(seconds, dt, 3.0, seed=1, rms=0.5)
+
+            def memory(discretizer="zoh"):
+                with nengo.Network() as net:
+                    net.input = nengo.Node(size_in=1)
+                    net.output = nengo.Node(LegendreMemory(order, theta, discretizer))
+                    nengo.Connection(net.input, net.output, synapse=None)
+                return net
+
+            exact = memory()
+            graph = to_nir(exact, memory_node="LI", euler_dt=dt if euler_dt else None)
+            theirs, wall = in_norse(graph, u[None], dt)
+            zoh, _ = in_nengo(exact, exact.input, exact.output, u, dt)
+            scale = float(np.abs(zoh).max())
+            row = {
+                "order": order,
+                "theta": theta,
+                "dt": dt,
+                "graph": "written for Euler (euler_dt)"
+                if euler_dt
+                else "continuous A, B",
+                "error_vs_zoh": float(np.abs(theirs[0] - zoh).max() / scale),
+                "wall_s": wall,
+            }
+            if not euler_dt:
+                euler = memory("euler")
+                reference, _ = in_nengo(euler, euler.input, euler.output, u, dt)
+                row["error_vs_euler"] = float(
+                    np.abs(theirs[0] - reference).max() / scale
+                )
+            rows.append(row)
+            print(row)
+    return rows
+
+
+def delay_nrmse(memory_output, u, lag, skip):
+    decoded = memory_output @ legendre_readout(3, 1.0).T
+    target = u[: len(u) - lag, 0]
+    err = decoded[lag:, 0][skip:] - target[skip:]
+    return float(np.sqrt(np.mean(err**2) / np.mean(target[skip:] ** 2)))
+
+
+def task_a_rows(n_signals, seconds):
+    """Task A in nengo and in Norse (folded), per neuron model and step."""
+    transient, theta = 1.0, 0.1
+    variants = [
+        ("as benchmarks/delay.py builds it (tau_ref 2 ms)", nengo.LIF(), (1,)),
+        ("tau_ref = 0", nengo.LIF(tau_ref=0), (1, 10)),
+    ]
+    rows = []
+    for label, neuron_type, substeps in variants:
+        results = {"nengo": []}
+        for k in substeps:
+            results[f"norse, dt {DT / k * 1000:g} ms"] = []
+        lags = {}
+        for seed in range(n_signals):
+            net = LegendreMemoryNetwork(
+                3,
+                theta,
+                128,
+                synapse=0.1,
+                neuron_type=neuron_type,
+                scaling=nengo.processes.WhiteSignal(60.0, high=3.0, rms=0.3),
+                seed=seed,
+            )
+            u = white(seconds, DT, 3.0, seed)
+            lag, skip = int(round(theta / DT)) + net.delay, int(round(transient / DT))
+            ours, _ = in_nengo(net, net.input, net.output, u)
+            results["nengo"].append(delay_nrmse(ours, u, lag, skip))
+            graph = to_nir(net, fold=True)
+            for k in substeps:
+                out, _ = in_norse(graph, np.repeat(u, k, axis=0)[None], DT / k)
+                theirs = out[0][k - 1 :: k]
+                # nengo's synapses delay a step each and Norse's feed-forward
+                # nodes do not: the best whole-step shift, chosen per row
+                key = f"norse, dt {DT / k * 1000:g} ms"
+                shifted = [delay_nrmse(theirs, u, lag + s, skip) for s in SHIFTS]
+                results[key].append(shifted)
+        for key, values in results.items():
+            values = np.asarray(values)
+            if values.ndim == 2:
+                best = int(np.argmin(values.mean(axis=0)))
+                lags[key] = SHIFTS[best]
+                values = values[:, best]
+            rows.append(
+                {
+                    "network": label,
+                    "simulator": key,
+                    "nrmse": float(values.mean()),
+                    "nrmse_signals": values.tolist(),
+                    "shift_steps": lags.get(key, 0),
+                }
+            )
+            print(rows[-1])
+    return rows
+
+
+def psmnist_rows(n_images, rate_scale=1000.0, synapse=0.002):
+    """The shipped model, spiking hidden neurons, in nengo and in Norse."""
+    from nengo_lmu.apps.mnist import psmnist  # pylint: disable=import-outside-toplevel
+    from nengo_lmu.apps.psmnist.pretrained import pretrained  # pylint: disable=import-outside-toplevel
+
+    with nengo.Network(seed=0) as net:
+        classifier, info = pretrained()
+    settings = info["settings"]
+    convert_to_spiking(net, rate_scale=rate_scale, synapse=synapse)
+    data = psmnist(settings["permutation"], os.environ.get("NENGO_LMU_DATA"))
+    x, y = data["test"][0][:n_images], data["test"][1][:n_images]
+    sequences = np.repeat(x, settings["steps_per_pixel"], axis=1)
+    graph = to_nir(classifier, memory_node="LI", euler_dt=settings["dt"])
+    theirs, wall = in_norse(graph, sequences, settings["dt"])
+    ours = np.array(
+        [
+            in_nengo(net, classifier.input, classifier.output, s)[0][-1]
+            for s in sequences
+        ]
+    )
+    hidden = to_nir(
+        classifier,
+        outputs={"output": classifier.cell.hidden.neurons},
+        memory_node="LI",
+        euler_dt=settings["dt"],
+    )
+    spikes_theirs, _ = in_norse(hidden, sequences[:1], settings["dt"])
+    _, (spikes_ours,) = in_nengo(
+        net,
+        classifier.input,
+        classifier.output,
+        sequences[0],
+        probes=[classifier.cell.hidden.neurons],
+    )
+    row = {
+        "model": "psmnist (order 512, 1024 ReLU units)",
+        "rate_scale": rate_scale,
+        "synapse": synapse,
+        "images": n_images,
+        "accuracy_nengo": float(np.mean(ours.argmax(axis=1) == y)),
+        "accuracy_norse": float(np.mean(theirs[:, -1].argmax(axis=1) == y)),
+        "hidden_spikes_image0_nengo": int(
+            round(spikes_ours.sum() * settings["dt"] * rate_scale)
+        ),
+        "hidden_spikes_image0_norse": int(round(spikes_theirs.sum() * settings["dt"])),
+        "norse_wall_s": wall,
+    }
+    print(row)
+    return [row]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--signals", type=int, default=5)
+    parser.add_argument("--images", type=int, default=100)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    n_signals = 2 if args.quick else args.signals
+    results = {
+        "memory": memory_rows(args.quick),
+        "task_a": task_a_rows(n_signals, 3.0 if args.quick else 10.0),
+        "psmnist": psmnist_rows(10 if args.quick else args.images),
+    }
+    env = common.environment(__file__)
+    env["elapsed_s"] = time.perf_counter() - start
+    report = markdown(results, env, n_signals)
+    print(report)
+    if not args.quick:
+        write_results(
+            {"command": env["command"], "environment": env, "results": results},
+            report,
+            common.RESULTS / "nir.json",
+            common.RESULTS / "nir.md",
+        )
+
+
+def markdown(results, env, n_signals):
+    memory = markdown_table(
+        [
+            "order",
+            "window s",
+            "step ms",
+            "graph",
+            "vs zero-order hold",
+            "vs Euler",
+            "wall s",
+        ],
+        [
+            [
+                str(r["order"]),
+                str(r["theta"]),
+                f"{r['dt'] * 1000:g}",
+                r["graph"],
+                f"{r['error_vs_zoh']:.2e}",
+                f"{r['error_vs_euler']:.1e}" if "error_vs_euler" in r else "-",
+                f"{r['wall_s']:.1f}",
+            ]
+            for r in results["memory"]
+        ],
+    )
+    task_a = markdown_table(
+        ["network", "simulator", "NRMSE", "shift (steps)"],
+        [
+            [r["network"], r["simulator"], f"{r['nrmse']:.4f}", str(r["shift_steps"])]
+            for r in results["task_a"]
+        ],
+    )
+    psmnist = markdown_table(
+        [
+            "model",
+            "rate scale",
+            "synapse s",
+            "images",
+            "nengo",
+            "Norse",
+            "hidden spikes, image 0 (nengo / Norse)",
+        ],
+        [
+            [
+                r["model"],
+                f"{r['rate_scale']:g}",
+                f"{r['synapse']:g}",
+                str(r["images"]),
+                f"{r['accuracy_nengo']:.2%}",
+                f"{r['accuracy_norse']:.2%}",
+                f"{r['hidden_spikes_image0_nengo']} / {r['hidden_spikes_image0_norse']}",
+            ]
+            for r in results["psmnist"]
+        ],
+    )
+    return "\n".join(
+        [
+            "# NIR export in an independent consumer (Norse)",
+            "",
+            f"Produced by `{env['command']}` on {env['date']} in "
+            f"{common.duration(env['elapsed_s'])} ({env['cpu_count']} cores, "
+            f"{common.versions_text(env, ['nengo', 'nir'])}; Norse 1.1.0, nirtorch 2.6 and "
+            "torch 2.13.0 in `.venv-nir`).",
+            "",
+            "## The exact memory",
+            "",
+            "Largest error over a 1 s white-noise input, relative to the memory's "
+            "peak. Norse advances the graph by forward Euler.",
+            "",
+            memory,
+            "",
+            "## Task A",
+            "",
+            f"NRMSE of the input decoded 0.1 s ago, mean over {n_signals} signals "
+            "(10 s, 1 s transient skipped); Norse runs the graph folded into CubaLIF "
+            "neurons (`fold=True`), shifted by the whole steps that fit best.",
+            "",
+            task_a,
+            "",
+            "## psMNIST",
+            "",
+            "The shipped model converted to spiking ReLU neurons (NIR `IF`); the "
+            "class is the largest score at the last step.",
+            "",
+            psmnist,
+            "",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    main()
