@@ -8,6 +8,9 @@
     Evaluate the LMU paper's pretrained psMNIST model inside Nengo.
 ``nengo-lmu download-mnist DIRECTORY``
     Download MNIST from the usual mirrors (checksums checked).
+``nengo-lmu export-nir MODEL FILE``
+    Write a saved classifier (or a shipped model) with spiking hidden
+    neurons as an NIR file (`nengo_lmu.apps.nir_export`).
 
 MNIST is read from ``--data`` or ``$NENGO_LMU_DATA``.
 """
@@ -75,6 +78,31 @@ def _download(args):
     print(f"MNIST in {download_mnist(args.directory)}")
 
 
+def _export_nir(args):
+    from nengo.exceptions import ValidationError
+
+    from nengo_lmu.apps.nir_export import export_classifier
+
+    try:
+        written = export_classifier(
+            args.model,
+            args.file,
+            rate_scale=args.rate_scale,
+            synapse=args.synapse,
+            memory_node=args.memory_node,
+            euler_dt=args.euler_dt,
+            fold=args.fold,
+            overwrite=args.force,
+        )
+    except ValidationError as error:
+        raise SystemExit(f"nengo-lmu export-nir: {error}") from None
+    nodes = ", ".join(f"{n} {k}" for k, n in sorted(written["nodes"].items()))
+    print(
+        f"wrote {written['path']}: {nodes} (hidden neurons at rate_scale "
+        f"{written['rate_scale']:g}, readout synapse {written['synapse']:g} s)"
+    )
+
+
 def main(argv=None):
     """Run the ``nengo-lmu`` command (see the module's description).
 
@@ -138,6 +166,43 @@ def main(argv=None):
     dl = commands.add_parser("download-mnist", help="download MNIST")
     dl.add_argument("directory", help="where to put the four files")
     dl.set_defaults(run=_download)
+
+    nx = commands.add_parser(
+        "export-nir",
+        help="write a saved classifier, with spiking hidden neurons, as an NIR file",
+    )
+    nx.add_argument(
+        "model", help="a file of LMUClassifier.save, or psmnist / psmnist_order256"
+    )
+    nx.add_argument("file", help="the .nir file to write")
+    nx.add_argument(
+        "--rate-scale",
+        type=float,
+        help="the spiking conversion's factor on the rates (default: the model's "
+        "own, else 1000)",
+    )
+    nx.add_argument(
+        "--synapse",
+        type=float,
+        help="the readout's synapse in seconds (default: the model's own, else 0.005)",
+    )
+    nx.add_argument(
+        "--memory-node",
+        choices=("I", "LI"),
+        default="I",
+        help="the memory as an integrator, or as a leaky integrator (for consumers "
+        "without I)",
+    )
+    nx.add_argument(
+        "--euler-dt",
+        type=float,
+        help="write the memory for consumers that step by forward Euler with this dt",
+    )
+    nx.add_argument(
+        "--fold", action="store_true", help="synapses folded into CubaLIF neurons"
+    )
+    nx.add_argument("--force", action="store_true", help="replace an existing file")
+    nx.set_defaults(run=_export_nir)
 
     args = parser.parse_args(argv)
     args.run(args)

@@ -7,6 +7,8 @@ continuous-time, as the LMU's derivation is: the memory
 :math:`A` and an input weight :math:`B`.
 
 - `to_nir` (`nengo_lmu.nir.export`): a nengo network as an NIR graph;
+- `fold_synapses` (`nengo_lmu.nir.folding`): the graph with its synapses in
+  ``CubaLIF`` neurons, the form that consumers run;
 - `from_nir` (`nengo_lmu.nir.importer`): an NIR graph as a nengo network;
 - `write`, `read` (`nengo_lmu.nir.files`): ``.nir`` files;
 - `nengo_lmu.nir.neurons`: how neurons map, and where the semantics differ;
@@ -25,6 +27,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 from nengo_lmu.nir.export import to_nir
 from nengo_lmu.nir.files import read, write
+from nengo_lmu.nir.folding import fold_synapses
 from nengo_lmu.nir.importer import from_nir
 from nengo_lmu.nir.linear_system import LinearSystem
 from nengo_lmu.nir.neurons import IntegrateAndFire
@@ -32,6 +35,7 @@ from nengo_lmu.nir.neurons import IntegrateAndFire
 __all__ = [
     "IntegrateAndFire",
     "LinearSystem",
+    "fold_synapses",
     "from_nir",
     "read",
     "to_nir",
