@@ -43,7 +43,7 @@ from _common import markdown_table, write_results
 REPO = Path(__file__).resolve().parents[1]
 CONSUMER = REPO / "tools" / "nir_consumer.py"
 DT = 0.001
-SHIFTS = list(range(-6, 7))  # whole steps tried between nengo's timing and Norse's
+SHIFTS = list(range(-10, 11))  # whole steps tried between nengo's timing and Norse's
 
 
 def consumer_python():
@@ -179,14 +179,17 @@ def task_a_rows(n_signals, seconds):
                 results[key].append(shifted)
         for key, values in results.items():
             values = np.asarray(values)
+            nominal = values
             if values.ndim == 2:
                 best = int(np.argmin(values.mean(axis=0)))
                 lags[key] = SHIFTS[best]
+                nominal = values[:, SHIFTS.index(0)]
                 values = values[:, best]
             rows.append(
                 {
                     "network": label,
                     "simulator": key,
+                    "nrmse_at_nengos_delay": float(nominal.mean()),
                     "nrmse": float(values.mean()),
                     "nrmse_signals": values.tolist(),
                     "shift_steps": lags.get(key, 0),
@@ -298,9 +301,21 @@ def markdown(results, env, n_signals):
         ],
     )
     task_a = markdown_table(
-        ["network", "simulator", "NRMSE", "shift (steps)"],
         [
-            [r["network"], r["simulator"], f"{r['nrmse']:.4f}", str(r["shift_steps"])]
+            "network",
+            "simulator",
+            "NRMSE at nengo's delay",
+            "best shift (steps)",
+            "NRMSE there",
+        ],
+        [
+            [
+                r["network"],
+                r["simulator"],
+                f"{r['nrmse_at_nengos_delay']:.4f}",
+                str(r["shift_steps"]),
+                f"{r['nrmse']:.4f}",
+            ]
             for r in results["task_a"]
         ],
     )
@@ -347,7 +362,9 @@ def markdown(results, env, n_signals):
             "",
             f"NRMSE of the input decoded 0.1 s ago, mean over {n_signals} signals "
             "(10 s, 1 s transient skipped); Norse runs the graph folded into CubaLIF "
-            "neurons (`fold=True`), shifted by the whole steps that fit best.",
+            "neurons (`fold=True`). nengo's synapses delay a step each and Norse's "
+            "feed-forward nodes do not, so Norse's output is also scored at the "
+            "whole-step shift (within 10 steps) that fits best.",
             "",
             task_a,
             "",
