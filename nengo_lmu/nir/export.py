@@ -29,6 +29,7 @@ neuron types without an NIR form are refused with a message that names
 the object.
 """
 
+import dataclasses
 import re
 
 import nengo
@@ -155,15 +156,25 @@ def _constant(node):
 
 
 def _passthrough(node):
-    return (
-        node.output is None
-        or type(node.output) is Identity
-        or (isinstance(node.output, Identity))
-    )
+    """Whether a Node passes its input on: ``output=None``, or nengo-lmu's
+    `.Identity` process (which NengoLoihi keeps, and its checked form)."""
+    return node.output is None or isinstance(node.output, Identity)
+
+
+@dataclasses.dataclass
+class _Constant:
+    """What a constant Node sends (it has no NIR node of its own)."""
+
+    value: np.ndarray
 
 
 class _Exporter:
-    """Walks a built network and collects NIR nodes and edges."""
+    """Walks a built network and collects NIR nodes and edges.
+
+    ``exits[obj]`` is the node whose output is ``obj``'s (with the spikes'
+    amplitude for neurons, or a `_Constant`), ``entries[obj]`` the node that
+    takes ``obj``'s input (made when first needed for an ensemble).
+    """
 
     def __init__(self, model, network, inputs, output_names, memory_node, euler_dt):
         import nir  # pylint: disable=import-outside-toplevel
@@ -214,7 +225,7 @@ class _Exporter:
     def _add_node(self, node):
         name = _name(node, "node")
         if _constant(node):
-            self.exits[node] = ("constant", np.asarray(node.output, dtype=np.float64))
+            self.exits[node] = _Constant(np.asarray(node.output, dtype=np.float64))
         elif _passthrough(node):
             name = self.add(
                 f"{name}_node", self.nir.Linear(weight=np.eye(node.size_out))
@@ -336,8 +347,8 @@ class _Exporter:
         exit_ = self.exits[conn.pre_obj]
         dst = self.entries[post]
         dst = dst() if callable(dst) else dst
-        if isinstance(exit_, tuple) and exit_[0] == "constant":
-            self._add_constant(weights @ exit_[1], dst, conn.synapse)
+        if isinstance(exit_, _Constant):
+            self._add_constant(weights @ exit_.value, dst, conn.synapse)
             return
         src, amplitude = exit_ if isinstance(exit_, tuple) else (exit_, 1.0)
         label = _name(conn, f"{src}_to_{dst}")
@@ -418,7 +429,7 @@ class _Exporter:
                     attr="outputs",
                 )
             exit_ = self.exits.get(target)
-            if exit_ is None or (isinstance(exit_, tuple) and exit_[0] == "constant"):
+            if exit_ is None or isinstance(exit_, _Constant):
                 raise ValidationError(
                     f"output {name!r} ({target}) is not in the exported network",
                     attr="outputs",
