@@ -8,23 +8,23 @@ folds into the weights before the node and, for ``LIF``, into ``v_leak``),
 spike at 1 and emit ``amplitude / dt`` for one step (an impulse of area
 ``amplitude``, folded into the weights after the node).
 
-=========================================== =========== =====================================
-nengo                                       NIR         where the two differ
-=========================================== =========== =====================================
-``LIF(tau_rc, tau_ref, amplitude)``         ``LIF``     NIR has no refractory period (nengo's
-                                                        ``tau_ref`` is kept in the metadata);
-                                                        nengo finds each spike's time within
-                                                        the step
-``SpikingRectifiedLinear(amplitude)``       ``IF``      nengo resets by subtracting the
-                                                        threshold, NIR to ``v_reset`` (0): a
-                                                        consumer loses the voltage above it;
-                                                        nengo's voltage ignores negative
-                                                        input and may spike more than once
-                                                        a step
-``LoihiSpikingRectifiedLinear`` (NengoLoihi) ``IF``      none (Loihi resets to zero too)
-``LoihiLIF`` (NengoLoihi)                   ``LIF``     Loihi's refractory period, in whole steps
-``IntegrateAndFire`` (here, for imports)    ``IF``      none
-=========================================== =========== =====================================
+============================================== =========== =====================================
+nengo                                          NIR         where the two differ
+============================================== =========== =====================================
+``LIF(tau_rc, tau_ref, amplitude)``            ``LIF``     NIR has no refractory period (nengo's
+                                                           ``tau_ref`` is kept in the metadata);
+                                                           nengo finds each spike's time within
+                                                           the step
+``SpikingRectifiedLinear(amplitude)``          ``IF``      nengo resets by subtracting the
+                                                           threshold, NIR to ``v_reset`` (0): a
+                                                           consumer loses the voltage above it;
+                                                           nengo's voltage ignores negative
+                                                           input and may spike more than once
+                                                           a step
+``LoihiSpikingRectifiedLinear`` (NengoLoihi)   ``IF``      none (Loihi resets to zero too)
+``LoihiLIF`` (NengoLoihi)                      ``LIF``     Loihi's refractory period, in whole steps
+``IntegrateAndFire`` (here, for imports)       ``IF``      none
+============================================== =========== =====================================
 
 Rate neurons, ``Direct`` mode and other spiking types have no NIR form and are
 refused by name. The metadata of each exported node (``"nengo_neuron"``)
