@@ -39,7 +39,12 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.legendre import discretize, lmu_system
 from nengo_lmu.memory.process import LegendreMemory
 from nengo_lmu.neurons.identity import Identity
-from nengo_lmu.nir.folding import fold_synapses, single_edge_outputs
+from nengo_lmu.nir.folding import (
+    drop_identities,
+    fold_synapses,
+    reaching_outputs,
+    single_edge_outputs,
+)
 from nengo_lmu.nir.neurons import neuron_node
 
 MEMORY_NODES = ("I", "LI")
@@ -121,8 +126,8 @@ def to_nir(
         raise ValidationError(f"must be > 0, got {euler_dt!r}", attr="euler_dt")
     graph = _Exporter(model, obj, inputs, list(outputs), memory_node, euler_dt)
     graph.add_outputs(outputs)
-    nodes, edges = _drop_identities(graph.nodes, graph.edges, graph.identities)
-    nodes, edges = _reaching_outputs(nodes, edges)
+    nodes, edges = drop_identities(graph.nodes, graph.edges, graph.identities)
+    nodes, edges = reaching_outputs(nodes, edges)
     nodes, edges = single_edge_outputs(nodes, edges)
     graph = nir.NIRGraph(
         nodes=nodes,
@@ -469,39 +474,3 @@ def _lowpass(synapse, dt):
                 tau = float(f"{-dt / np.log(a):.12g}")
                 return tau, float(num[0] / (1 - a))
     return None
-
-
-def _reaching_outputs(nodes, edges):
-    """Only the nodes that some output depends on (and the inputs): a
-    consumer would compute the others for nothing, or wait for them."""
-    import nir  # pylint: disable=import-outside-toplevel
-
-    keep = {n for n, node in nodes.items() if isinstance(node, (nir.Output, nir.Input))}
-    frontier = [n for n in keep if isinstance(nodes[n], nir.Output)]
-    while frontier:
-        name = frontier.pop()
-        for a, b in edges:
-            if b == name and a not in keep:
-                keep.add(a)
-                frontier.append(a)
-    nodes = {n: node for n, node in nodes.items() if n in keep}
-    return nodes, [(a, b) for a, b in edges if a in keep and b in keep]
-
-
-def _drop_identities(nodes, edges, identities):
-    """Remove identity ``Linear`` nodes, joining their inputs to their outputs.
-
-    Exact (the node adds its inputs and passes them on), except where it
-    would join a node to itself, which some consumers cannot run: those
-    identities stay.
-    """
-    nodes, edges = dict(nodes), list(edges)
-    for name in sorted(identities):
-        preds = [a for a, b in edges if b == name]
-        succs = [b for a, b in edges if a == name]
-        if set(preds) & set(succs) or name in preds:
-            continue
-        edges = [e for e in edges if name not in e]
-        edges += [(a, b) for a in preds for b in succs]
-        del nodes[name]
-    return nodes, edges

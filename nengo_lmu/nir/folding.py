@@ -20,6 +20,9 @@ equivalent one:
 The graph computes the same in continuous time, except that a bias that
 reached the neurons through a synapse now rises with it from the start
 (nengo: as well), and that merged ensembles share one node.
+
+The module also holds the small rewrites that `to_nir` applies to every
+graph: `drop_identities`, `reaching_outputs` and `single_edge_outputs`.
 """
 
 import numpy as np
@@ -310,4 +313,62 @@ def single_edge_outputs(nodes, edges):
             nodes[junction] = nir.Linear(weight=np.eye(size))
             edges = [(a, junction if b == name else b) for a, b in edges]
             edges.append((junction, name))
+    return nodes, edges
+
+
+def reaching_outputs(nodes, edges):
+    """Only the nodes that some output depends on, and the inputs.
+
+    A consumer would compute the others for nothing, or wait for them.
+
+    Parameters
+    ----------
+    nodes : dict of str to nir.NIRNode
+    edges : list of (str, str)
+
+    Returns
+    -------
+    nodes, edges
+    """
+    import nir  # pylint: disable=import-outside-toplevel
+
+    keep = {n for n, node in nodes.items() if isinstance(node, (nir.Output, nir.Input))}
+    frontier = [n for n in keep if isinstance(nodes[n], nir.Output)]
+    while frontier:
+        name = frontier.pop()
+        for a, b in edges:
+            if b == name and a not in keep:
+                keep.add(a)
+                frontier.append(a)
+    nodes = {n: node for n, node in nodes.items() if n in keep}
+    return nodes, [(a, b) for a, b in edges if a in keep and b in keep]
+
+
+def drop_identities(nodes, edges, identities):
+    """Remove identity ``Linear`` nodes, joining their inputs to their outputs.
+
+    Exact (the node adds its inputs and passes them on), except where it
+    would join a node to itself, which some consumers cannot run: those
+    identities stay.
+
+    Parameters
+    ----------
+    nodes : dict of str to nir.NIRNode
+    edges : list of (str, str)
+    identities : set of str
+        The names of the identity nodes to remove.
+
+    Returns
+    -------
+    nodes, edges
+    """
+    nodes, edges = dict(nodes), list(edges)
+    for name in sorted(identities):
+        preds = [a for a, b in edges if b == name]
+        succs = [b for a, b in edges if a == name]
+        if set(preds) & set(succs) or name in preds:
+            continue
+        edges = [e for e in edges if name not in e]
+        edges += [(a, b) for a in preds for b in succs]
+        del nodes[name]
     return nodes, edges
