@@ -14,7 +14,8 @@ nir-consumer``), and compared with nengo on the same input:
   builds it (2 ms refractory period, which NIR cannot express) and with
   ``tau_ref=0``, Norse at 1 ms and at 0.1 ms;
 - the shipped psMNIST model with spiking ReLU hidden neurons (``IF`` in NIR),
-  the memory written for Euler at 1 ms.
+  the memory written for Euler at 1 ms, and a psMNIST model trained here with
+  LIF rate neurons, spiking as LIF neurons (``psmnist_lif_rows``).
 
 Results in docs/benchmarks/nir.{json,md}.
 
@@ -250,11 +251,76 @@ def psmnist_rows(n_images, rate_scale=1000.0, synapse=0.002):
     return [row]
 
 
+def psmnist_lif_rows(n_images, epochs, scale=5.0, synapse=0.002):
+    """A psMNIST model trained with LIF rate neurons, spiking in Norse.
+
+    Trained here on the parallel path (``neuron_type="lif"``:
+    ``LIFRate(tau_ref=0, amplitude=0.01)``), then its hidden neurons become
+    ``LIF(tau_rc / scale, tau_ref=0, amplitude=0.01 / scale)``: without a
+    refractory period a LIF neuron's rate is proportional to
+    :math:`1 / \tau_{rc}`, so these fire ``scale`` times as fast as the rate
+    units and each spike is worth ``1 / scale`` as much.
+    """
+    import dataclasses  # pylint: disable=import-outside-toplevel
+
+    from nengo_lmu.apps.psmnist.pipeline import Pipeline  # pylint: disable=import-outside-toplevel
+    from nengo_lmu.apps.psmnist.settings import Settings  # pylint: disable=import-outside-toplevel
+    from nengo_lmu.dl import fast_dot_products  # pylint: disable=import-outside-toplevel
+
+    settings = dataclasses.replace(
+        Settings(),
+        neuron_type="lif",
+        epochs=epochs,
+        n_test_temporal=0,
+        n_test_spiking=0,
+        n_test_window=0,
+        n_test_neural_memory=0,
+        n_test_loihi=0,
+    )
+    pipeline = Pipeline(settings, os.environ.get("NENGO_LMU_DATA"), verbose=False)
+    start = time.perf_counter()
+    with fast_dot_products():
+        weights = pipeline.train()
+    training = time.perf_counter() - start
+    with nengo.Network(seed=0) as net:
+        classifier = pipeline.classifier(weights=weights)
+    convert_to_spiking(net, rate_scale=1.0, synapse=synapse)
+    rate = classifier.cell.hidden.neuron_type
+    classifier.cell.hidden.neuron_type = nengo.LIF(
+        tau_rc=rate.tau_rc / scale, tau_ref=0, amplitude=rate.amplitude / scale
+    )
+    x, y = pipeline.data["test"][0][:n_images], pipeline.data["test"][1][:n_images]
+    sequences = np.repeat(x, settings.steps_per_pixel, axis=1)
+    graph = to_nir(classifier, memory_node="LI", euler_dt=settings.dt)
+    theirs, wall = in_norse(graph, sequences, settings.dt)
+    parallel = pipeline.results["parallel path (rate)"]
+    row = {
+        "model": f"trained here: order {settings.order}, {settings.units} LIF units, "
+        f"{epochs} epochs",
+        "hidden_neurons": f"LIF(tau_rc={rate.tau_rc / scale:g}, tau_ref=0)",
+        "synapse": synapse,
+        "images": n_images,
+        "accuracy_rate_parallel": parallel["accuracy"],
+        "rate_parallel_images": parallel["images"],
+        "accuracy_norse": float(np.mean(theirs[:, -1].argmax(axis=1) == y)),
+        "training_s": training,
+        "norse_wall_s": wall,
+    }
+    print(row)
+    return [row]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--signals", type=int, default=5)
     parser.add_argument("--images", type=int, default=100)
+    parser.add_argument(
+        "--lif-images", type=int, default=1000, help="test images of the LIF model"
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=20, help="training epochs of the LIF model"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
     n_signals = 2 if args.quick else args.signals
@@ -262,6 +328,9 @@ def main():
         "memory": memory_rows(args.quick),
         "task_a": task_a_rows(n_signals, 3.0 if args.quick else 10.0),
         "psmnist": psmnist_rows(10 if args.quick else args.images),
+        "psmnist_lif": psmnist_lif_rows(
+            20 if args.quick else args.lif_images, 1 if args.quick else args.epochs
+        ),
     }
     env = common.environment(__file__)
     env["elapsed_s"] = time.perf_counter() - start
@@ -342,6 +411,27 @@ def markdown(results, env, n_signals):
             for r in results["psmnist"]
         ],
     )
+    lif = markdown_table(
+        [
+            "model",
+            "hidden neurons",
+            "synapse s",
+            "rate, parallel path",
+            "Norse",
+            "training s",
+        ],
+        [
+            [
+                r["model"],
+                r["hidden_neurons"],
+                f"{r['synapse']:g}",
+                f"{r['accuracy_rate_parallel']:.2%} of {r['rate_parallel_images']}",
+                f"{r['accuracy_norse']:.2%} of {r['images']}",
+                f"{r['training_s']:.0f}",
+            ]
+            for r in results["psmnist_lif"]
+        ],
+    )
     return "\n".join(
         [
             "# NIR export in an independent consumer (Norse)",
@@ -374,6 +464,13 @@ def markdown(results, env, n_signals):
             "class is the largest score at the last step.",
             "",
             psmnist,
+            "",
+            "A model trained here for NIR: LIF rate neurons without a refractory "
+            "period (`neuron_type='lif'`), spiking as LIF neurons whose time "
+            "constant is divided by 5 (5 times the rates; see `psmnist_lif_rows`). "
+            "The memory is written for Euler at 1 ms (`euler_dt`).",
+            "",
+            lif,
             "",
         ]
     )

@@ -9,7 +9,13 @@ import dataclasses
 
 import nengo
 
-NEURON_TYPES = {"relu": nengo.RectifiedLinear, "tanh": lambda: nengo.Tanh(tau_ref=1)}
+NEURON_TYPES = {
+    "relu": nengo.RectifiedLinear,
+    "tanh": lambda: nengo.Tanh(tau_ref=1),
+    # LIF rates without a refractory period (NIR's neurons have none), scaled
+    # to outputs of order one
+    "lif": lambda: nengo.LIFRate(tau_ref=0, amplitude=0.01),
+}
 MEMORY_NEURON_TYPES = {"spiking_relu": nengo.SpikingRectifiedLinear, "lif": nengo.LIF}
 
 
@@ -27,8 +33,10 @@ class Settings:
     order : int
         Legendre coefficients of its memory; the window is the whole image,
         ``theta = 784 * steps_per_pixel * dt`` seconds.
-    neuron_type : {"relu", "tanh"}
-        The hidden neurons (``RectifiedLinear()`` or ``Tanh(tau_ref=1)``).
+    neuron_type : {"relu", "tanh", "lif"}
+        The hidden neurons: ``RectifiedLinear()``, ``Tanh(tau_ref=1)``, or
+        ``LIFRate(tau_ref=0, amplitude=0.01)``, a model for NIR's consumers
+        (:doc:`/nir`).
     dropout : float
         Dropout on the hidden state, in training.
     input_dropout : float
