@@ -271,9 +271,11 @@ class _Exporter:
                 tau=np.full(d * q, tau), r=np.ones(d * q), v_leak=np.zeros(d * q)
             )
             feedback, entry = tau * A + np.eye(d * q), tau * B
-        meta = lambda role: {MEMORY_METADATA: dict(saved, role=role)}  # noqa: E731
-        state.metadata = meta("state")
         name = self.add(name, state)
+        # each node names the state it belongs to: a network may hold several
+        # memories with the same order and window
+        meta = lambda role: {MEMORY_METADATA: dict(saved, role=role, state=name)}  # noqa: E731
+        state.metadata = meta("state")
         loop = self.add(
             f"{name}_A", self.nir.Linear(weight=feedback, metadata=meta("A"))
         )

@@ -33,7 +33,7 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.memory.process import LegendreMemory
 from nengo_lmu.nir.export import MEMORY_METADATA
 from nengo_lmu.nir.linear_system import LinearSystem
-from nengo_lmu.nir.neurons import nengo_neurons
+from nengo_lmu.nir.neurons import metadata_text, nengo_neurons
 
 
 def from_nir(graph, label=None):
@@ -235,18 +235,19 @@ class _Importer:
         by_memory = {}
         for name, node in self.graph.nodes.items():
             saved = node.metadata.get(MEMORY_METADATA)
-            if saved is not None:
-                by_memory.setdefault(
-                    (int(saved["order"]), float(saved["theta"]), int(saved["size_in"])),
-                    {},
-                )[_text(saved["role"])] = (name, saved)
-        for (order, theta, size_in), roles in by_memory.items():
-            if set(roles) != {"state", "A", "B"}:
+            if saved is not None and "state" in saved:
+                roles = by_memory.setdefault(metadata_text(saved["state"]), {})
+                roles[metadata_text(saved["role"])] = (name, saved)
+        for state_name, roles in by_memory.items():
+            if set(roles) != {"state", "A", "B"} or roles["state"][0] != state_name:
                 continue  # an incomplete loop is built from its nodes
             state, saved = roles["state"]
             memory = nengo.Node(
                 LegendreMemory(
-                    order, theta, _text(saved["discretizer"]), size_in=size_in
+                    int(saved["order"]),
+                    float(saved["theta"]),
+                    metadata_text(saved["discretizer"]),
+                    size_in=int(saved["size_in"]),
                 ),
                 label=state,
             )
@@ -304,7 +305,3 @@ def _size(name, node):
             attr="graph",
         )
     return int(shape[0])
-
-
-def _text(value):
-    return value.decode() if isinstance(value, bytes) else value

@@ -236,7 +236,7 @@ def nengo_neurons(name, node):
         )
     gain = np.asarray(node.r, dtype=np.float64) / span
     saved = node.metadata.get(NEURON_METADATA, {})
-    kind = _text(saved.get("type"))
+    kind = metadata_text(saved.get("type"))
     # the graph's spikes are unit impulses (the export folded nengo's
     # amplitude into the weights after the neurons), so nengo's are too
     amplitude = 1.0
@@ -274,6 +274,15 @@ def nengo_neurons(name, node):
     return neuron_type, gain, bias
 
 
-def _text(value):
-    """A metadata string, which h5py may return as bytes."""
+def metadata_text(value):
+    """A metadata string as written (h5py reads strings back as bytes).
+
+    Parameters
+    ----------
+    value : str, bytes or None
+
+    Returns
+    -------
+    str or None
+    """
     return value.decode() if isinstance(value, bytes) else value

@@ -266,3 +266,20 @@ def test_euler_matched_memory_in_norse(tmp_path):
     theirs = run_in_consumer(graph, u[None], DT, tmp_path)[0]
     ours, _ = run(net, net.input, net.output, u)
     assert np.abs(theirs - ours).max() < 1e-4 * np.abs(ours).max()
+
+
+def test_two_memories_alike_round_trip(tmp_path):
+    """Two memories with the same order and window stay two memories."""
+    with nengo.Network() as net:
+        net.input = nengo.Node(size_in=2)
+        net.output = nengo.Node(size_in=12)
+        for j in range(2):
+            memory = nengo.Node(LegendreMemory(6, 0.2))
+            nengo.Connection(net.input[j], memory, synapse=None)
+            nengo.Connection(memory, net.output[6 * j : 6 * (j + 1)], synapse=None)
+    back = imported(to_nir(net), tmp_path)
+    assert sum(isinstance(n.output, LegendreMemory) for n in back.all_nodes) == 2
+    u = white(0.5, d=2)
+    expected, _ = run(net, net.input, net.output, u)
+    actual, _ = run(back, back.inputs["input"], back.outputs["output"], u)
+    assert np.array_equal(actual, expected)
