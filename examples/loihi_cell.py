@@ -19,8 +19,8 @@ noise only. On the emulator the readout trained for the rate network is
 far off (about 0.19 against 0.045 in nengo, on a 2 s signal), mostly
 because of the chip's neurons: a Loihi ``SpikingRectifiedLinear`` neuron
 resets to zero and spikes on whole steps, so the voltage above threshold at
-each spike is lost and it fires at about :math:`1 / (dt \lceil 1 / (J dt)
-\rceil)` instead of :math:`J` (370 Hz becomes 333 Hz). The rest is the
+each spike is lost and it fires at about :math:`1 / (dt \\lceil 1 / (J dt)
+\\rceil)` instead of :math:`J` (370 Hz becomes 333 Hz). The rest is the
 path of the input from the host: one on/off spike pair per dimension,
 filtered by 5 ms, and 8-bit weights.
 

@@ -11,6 +11,7 @@ import inspect
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,19 @@ def test_every_path_the_pages_show_works():
         except (ImportError, AttributeError) as error:
             broken.append(f"{path}: {error}")
     assert broken == []
+
+
+def test_sources_compile_without_warnings():
+    """No invalid escape sequences (a warning from Python 3.12 on, an error
+    later) or other compile-time warnings in the project's Python files."""
+    root = Path(__file__).resolve().parents[1]
+    folders = ("nengo_lmu", "benchmarks", "examples", "tools", "tests", "docs")
+    noisy = {}
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*.py")):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                compile(path.read_text(), str(path), "exec")
+            if caught:
+                noisy[str(path.relative_to(root))] = [str(w.message) for w in caught]
+    assert noisy == {}

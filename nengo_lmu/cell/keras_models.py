@@ -1,4 +1,4 @@
-"""KerasLMU classifiers and the LMU paper's psMNIST model as `.LMUClassifier`\ s.
+"""KerasLMU classifiers and the LMU paper's psMNIST model as `.LMUClassifier` objects.
 
 The files are read by `nengo_lmu.io` (nothing in them is executed); this
 module builds the Nengo networks from what they hold.
