@@ -31,6 +31,7 @@ the object.
 
 import dataclasses
 import re
+from collections.abc import Mapping
 
 import nengo
 import numpy as np
@@ -93,7 +94,7 @@ def to_nir(
         For consumers that advance the graph by forward Euler with this
         step: write each `.LegendreMemory` as the system whose Euler step is
         the memory's own discrete step (its ``discretizer`` at ``euler_dt``),
-        :math:`A' = (A_d - I) / \Delta t`, :math:`B' = B_d / \Delta t`,
+        :math:`A' = (A_d - I) / \\Delta t`, :math:`B' = B_d / \\Delta t`,
         instead of the continuous :math:`A, B`. Such a consumer then computes
         nengo's memory exactly, and long windows of high orders, for which
         Euler with :math:`A` is unstable (`.euler_min_theta`), run. Default:
@@ -113,6 +114,13 @@ def to_nir(
         raise ValidationError(
             f"must be one of {MEMORY_NODES}, got {memory_node!r}", attr="memory_node"
         )
+    for name, value in (("inputs", inputs), ("outputs", outputs)):
+        if value is not None and not isinstance(value, Mapping):
+            raise ValidationError(
+                f"must be a dict of graph names to nengo objects, got "
+                f"{type(value).__name__}",
+                attr=name,
+            )
     inputs = _default_inputs(obj) if inputs is None else dict(inputs)
     outputs = _default_outputs(obj) if outputs is None else dict(outputs)
     if not outputs:
