@@ -258,7 +258,7 @@ def psmnist_lif_rows(n_images, epochs, scale=5.0, synapse=0.002):
     ``LIFRate(tau_ref=0, amplitude=0.01)``), then its hidden neurons become
     ``LIF(tau_rc / scale, tau_ref=0, amplitude=0.01 / scale)``: without a
     refractory period a LIF neuron's rate is proportional to
-    :math:`1 / \tau_{rc}`, so these fire ``scale`` times as fast as the rate
+    :math:`1 / \\tau_{rc}`, so these fire ``scale`` times as fast as the rate
     units and each spike is worth ``1 / scale`` as much.
     """
     import dataclasses  # pylint: disable=import-outside-toplevel
