@@ -10,6 +10,8 @@ continuous-time, as the LMU's derivation is: the memory
 - `fold_synapses` (`nengo_lmu.nir.folding`): the graph with its synapses in
   ``CubaLIF`` neurons, the form that consumers run;
 - `from_nir` (`nengo_lmu.nir.importer`): an NIR graph as a nengo network;
+- `quantize_weights` (`nengo_lmu.nir.quantization`): the weights rounded to
+  a chip's integers, to measure what that costs;
 - `write`, `read` (`nengo_lmu.nir.files`): ``.nir`` files;
 - `nengo_lmu.nir.neurons`: how neurons map, and where the semantics differ;
 - `LinearSystem` (`nengo_lmu.nir.linear_system`): the exact step of an
@@ -31,12 +33,14 @@ from nengo_lmu.nir.folding import fold_synapses
 from nengo_lmu.nir.importer import from_nir
 from nengo_lmu.nir.linear_system import LinearSystem
 from nengo_lmu.nir.neurons import IntegrateAndFire
+from nengo_lmu.nir.quantization import quantize_weights
 
 __all__ = [
     "IntegrateAndFire",
     "LinearSystem",
     "fold_synapses",
     "from_nir",
+    "quantize_weights",
     "read",
     "to_nir",
     "write",
