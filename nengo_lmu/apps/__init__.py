@@ -5,6 +5,10 @@
 - `nengo_lmu.apps.psmnist`: the psMNIST pipeline (settings, training on
   the parallel path, evaluations with rate and spiking neurons, figure) and
   the pretrained models;
+- `nengo_lmu.apps.capacity`: the paper's memory capacity task (white noise
+  recalled up to T steps back) and its untrained LMU in nengo;
+- `nengo_lmu.apps.mackey_glass`: the paper's chaotic time series task
+  (Mackey-Glass, predicted 15 steps ahead);
 - `nengo_lmu.apps.paper`: the LMU paper's pretrained psMNIST model
   evaluated in Nengo.
 

@@ -1,0 +1,12 @@
+"""Memory capacity, the LMU paper's task of recalling white noise T steps back.
+
+- `nengo_lmu.apps.capacity.data`: the sequences, delays, split and the
+  scored steps;
+- `nengo_lmu.apps.capacity.lmu0`: the paper's untrained LMU ("LMU-0", the
+  exact memory read out by Legendre decoders), simulated in nengo.
+"""
+
+from nengo_lmu.apps.capacity.data import DELAY_FRACTIONS, CapacityData, capacity_data
+from nengo_lmu.apps.capacity.lmu0 import lmu0_mse
+
+__all__ = ["DELAY_FRACTIONS", "CapacityData", "capacity_data", "lmu0_mse"]

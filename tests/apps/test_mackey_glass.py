@@ -1,0 +1,83 @@
+"""The Mackey-Glass series and the prediction task."""
+
+import numpy as np
+import pytest
+from nengo.exceptions import ValidationError
+
+from nengo_lmu.apps.mackey_glass import (
+    BASELINE_NRMSE,
+    mackey_glass_series,
+    mackey_glass_task,
+    nrmse,
+)
+
+
+def euler_reference(history, n_samples):
+    """One series by the plain loop of the definition (a deque of 170
+    substeps, 10 substeps of 0.1 a sample)."""
+    history, x, out = list(history), 1.2, []
+    for _ in range(n_samples):
+        for _ in range(10):
+            delayed = history.pop(0)
+            history.append(x)
+            x = x + (0.2 * delayed / (1 + delayed**10) - 0.1 * x) / 10
+        out.append(x)
+    return np.array(out)
+
+
+def test_series_follow_the_delay_equation():
+    series = mackey_glass_series(n_series=3, n_samples=60, seed=4)
+    histories = 1.2 + 0.2 * (np.random.RandomState(4).rand(3, 170) - 0.5)
+    for row, history in zip(series, histories):
+        # chaos amplifies the last bit of x**10; 60 samples are far from that
+        assert np.allclose(row, euler_reference(history, 60), rtol=0, atol=1e-9)
+    # the chaotic attractor: bounded, positive, not settled
+    long = mackey_glass_series(n_series=2, n_samples=3000)
+    assert 0.2 < long.min() and long.max() < 1.5
+    assert np.std(long[:, -1000:]) > 0.1
+
+
+def test_task_shapes_split_and_target():
+    task = mackey_glass_task(n_series=8, steps=200)
+    for key, n in (("train", 4), ("fit", 2), ("validation", 2), ("test", 4)):
+        x, y = task[key]
+        assert x.shape == y.shape == (n, 200, 1), key
+    x, y = task["train"]
+    assert np.array_equal(y[:, :-15], x[:, 15:])  # y is x 15 steps later
+    assert np.array_equal(np.concatenate([task["fit"][0], task["validation"][0]]), x)
+    # centred by the mean of all series, washout dropped
+    raw = mackey_glass_series(8, 100 + 200 + 15)
+    squashed = np.tanh(raw - 1)[:, 100:]
+    assert task["mean"] == pytest.approx(squashed.mean())
+    assert np.array_equal(task["test"][0][:, :, 0], (squashed - task["mean"])[4:, :200])
+
+
+def test_the_papers_baseline_and_mean():
+    """Predicting the input itself scores the paper's 162.4%."""
+    task = mackey_glass_task()
+    x, y = task["test"]
+    assert x.shape == (64, 5000, 1)
+    assert round(100 * nrmse(x, y), 1) == round(100 * BASELINE_NRMSE, 1) == 162.4
+    assert task["mean"] == pytest.approx(-0.066, abs=5e-4)
+
+
+def test_nrmse():
+    y = np.random.RandomState(0).normal(size=(3, 10, 1))
+    assert nrmse(y, y) == 0
+    assert nrmse(np.zeros_like(y), y) == pytest.approx(1.0)
+    with pytest.raises(ValidationError, match="shapes"):
+        nrmse(y[:, :5], y)
+
+
+@pytest.mark.parametrize(
+    "kwargs, attr",
+    [
+        (dict(n_series=6), "n_series"),
+        (dict(n_series=0), "n_series"),
+        (dict(steps=0), "steps"),
+        (dict(steps=2.5), "steps"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, attr):
+    with pytest.raises(ValidationError, match=attr):
+        mackey_glass_task(**kwargs)
