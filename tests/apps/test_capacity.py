@@ -1,10 +1,16 @@
 """The capacity task's data and the paper's untrained LMU (LMU-0) in nengo."""
 
+import nengo
 import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.apps.capacity import DELAY_FRACTIONS, capacity_data, lmu0_mse
+from nengo_lmu.apps.capacity import (
+    DELAY_FRACTIONS,
+    capacity_data,
+    lmu0_mse,
+    spiking_lmu0_mse,
+)
 from nengo_lmu.apps.capacity.lmu0 import HALF_STEP
 from nengo_lmu.legendre import discretize, legendre_readout, lmu_system, memory_trajectory
 
@@ -89,3 +95,23 @@ def test_lmu0_refuses_sequences_of_another_length():
     data = capacity_data(20, n_sequences=2)
     with pytest.raises(ValidationError, match="sequences"):
         lmu0_mse(data, np.zeros((2, 7)))
+
+
+def test_the_neural_memory_in_direct_mode_scores_as_the_exact_one():
+    """Direct mode computes the network's discrete system without neurons:
+    the same errors as the exact memory, so the scoring's lag is right."""
+    data = capacity_data(40, n_sequences=4)
+    exact = lmu0_mse(data, order=16)
+    direct = spiking_lmu0_mse(data, 1, order=16, neuron_type=nengo.Direct())
+    assert np.allclose(direct, exact, rtol=1e-6, atol=1e-12)
+
+
+def test_spiking_lmu0_is_close_to_the_exact_one_at_a_low_order():
+    """Order 12, 50 spiking neurons a coefficient, T = 100: within 30% of the
+    exact memory's error at every delay (measured: within 12%)."""
+    data = capacity_data(100, n_sequences=8)
+    exact = lmu0_mse(data, order=12)
+    spiking = spiking_lmu0_mse(data, 50, order=12)
+    assert np.all(spiking < 1.3 * exact)
+    assert np.all(spiking > 0.7 * exact)
+    assert not np.allclose(spiking, exact, rtol=1e-3)

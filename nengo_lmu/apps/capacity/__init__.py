@@ -3,10 +3,17 @@
 - `nengo_lmu.apps.capacity.data`: the sequences, delays, split and the
   scored steps;
 - `nengo_lmu.apps.capacity.lmu0`: the paper's untrained LMU ("LMU-0", the
-  exact memory read out by Legendre decoders), simulated in nengo.
+  exact memory read out by Legendre decoders), simulated in nengo, and the
+  same memory in spiking neurons.
 """
 
 from nengo_lmu.apps.capacity.data import DELAY_FRACTIONS, CapacityData, capacity_data
-from nengo_lmu.apps.capacity.lmu0 import lmu0_mse
+from nengo_lmu.apps.capacity.lmu0 import lmu0_mse, spiking_lmu0_mse
 
-__all__ = ["DELAY_FRACTIONS", "CapacityData", "capacity_data", "lmu0_mse"]
+__all__ = [
+    "DELAY_FRACTIONS",
+    "CapacityData",
+    "capacity_data",
+    "lmu0_mse",
+    "spiking_lmu0_mse",
+]
