@@ -13,6 +13,8 @@ nir-consumer``), and compared with nengo on the same input:
   synapse), folded into CubaLIF neurons (``fold=True``): as the benchmark
   builds it (2 ms refractory period, which NIR cannot express) and with
   ``tau_ref=0``, Norse at 1 ms and at 0.1 ms;
+- the weights rounded to 16 to 4 bits (`quantize_weights`): the memory's
+  largest error, Task A's NRMSE, and the LIF psMNIST model at 8 bits;
 - the shipped psMNIST model with spiking ReLU hidden neurons (``IF`` in NIR),
   the memory written for Euler at 1 ms, and a psMNIST model trained here with
   LIF rate neurons, spiking as LIF neurons (``psmnist_lif_rows``).
@@ -36,7 +38,7 @@ import numpy as np
 
 from nengo_lmu import LegendreMemory, LegendreMemoryNetwork, convert_to_spiking
 from nengo_lmu import legendre_readout
-from nengo_lmu.nir import to_nir, write
+from nengo_lmu.nir import from_nir, quantize_weights, to_nir, write
 
 import _common as common
 from _common import markdown_table, write_results
@@ -142,6 +144,30 @@ def delay_nrmse(memory_output, u, lag, skip):
     return float(np.sqrt(np.mean(err**2) / np.mean(target[skip:] ** 2)))
 
 
+def task_a_network(seed, neuron_type):
+    """Task A of benchmarks/delay.py: order 3, window 0.1 s, 3 x 128 neurons."""
+    return LegendreMemoryNetwork(
+        3,
+        0.1,
+        128,
+        synapse=0.1,
+        neuron_type=neuron_type,
+        scaling=nengo.processes.WhiteSignal(60.0, high=3.0, rms=0.3),
+        seed=seed,
+    )
+
+
+def task_a_in_norse(graph, u, substeps, lag, skip):
+    """Task A's NRMSE in Norse at ``DT / substeps``, at each shift of `SHIFTS`.
+
+    nengo's synapses delay a step each and Norse's feed-forward nodes do
+    not: the rows report the best whole-step shift, chosen per row.
+    """
+    out, _ = in_norse(graph, np.repeat(u, substeps, axis=0)[None], DT / substeps)
+    theirs = out[0][substeps - 1 :: substeps]
+    return [delay_nrmse(theirs, u, lag + s, skip) for s in SHIFTS]
+
+
 def task_a_rows(n_signals, seconds):
     """Task A in nengo and in Norse (folded), per neuron model and step."""
     transient, theta = 1.0, 0.1
@@ -156,28 +182,15 @@ def task_a_rows(n_signals, seconds):
             results[f"norse, dt {DT / k * 1000:g} ms"] = []
         lags = {}
         for seed in range(n_signals):
-            net = LegendreMemoryNetwork(
-                3,
-                theta,
-                128,
-                synapse=0.1,
-                neuron_type=neuron_type,
-                scaling=nengo.processes.WhiteSignal(60.0, high=3.0, rms=0.3),
-                seed=seed,
-            )
+            net = task_a_network(seed, neuron_type)
             u = white(seconds, DT, 3.0, seed)
             lag, skip = int(round(theta / DT)) + net.delay, int(round(transient / DT))
             ours, _ = in_nengo(net, net.input, net.output, u)
             results["nengo"].append(delay_nrmse(ours, u, lag, skip))
             graph = to_nir(net, fold=True)
             for k in substeps:
-                out, _ = in_norse(graph, np.repeat(u, k, axis=0)[None], DT / k)
-                theirs = out[0][k - 1 :: k]
-                # nengo's synapses delay a step each and Norse's feed-forward
-                # nodes do not: the best whole-step shift, chosen per row
                 key = f"norse, dt {DT / k * 1000:g} ms"
-                shifted = [delay_nrmse(theirs, u, lag + s, skip) for s in SHIFTS]
-                results[key].append(shifted)
+                results[key].append(task_a_in_norse(graph, u, k, lag, skip))
         for key, values in results.items():
             values = np.asarray(values)
             nominal = values
@@ -197,6 +210,76 @@ def task_a_rows(n_signals, seconds):
                 }
             )
             print(rows[-1])
+    return rows
+
+
+def quantization_rows(n_signals, seconds, bits=(16, 12, 8, 6, 4)):
+    """The weights rounded to ``bits``-bit integers (`quantize_weights`) in Norse.
+
+    The memory is written for Euler at its step, so that Norse computes
+    nengo's memory to float32 rounding and the rounding of the weights is
+    the only difference; Task A (``tau_ref=0``) is folded first, so that
+    the rounded weights are the neuron-to-neuron ones a chip would store,
+    and runs at 0.1 ms.
+    """
+    rows = []
+    for order, theta in ((6, 0.5), (64, 0.3)):
+        u = white(1.0, DT, 3.0, seed=1, rms=0.5)
+        with nengo.Network() as exact:
+            exact.input = nengo.Node(size_in=1)
+            exact.output = nengo.Node(LegendreMemory(order, theta))
+            nengo.Connection(exact.input, exact.output, synapse=None)
+        reference, _ = in_nengo(exact, exact.input, exact.output, u)
+        graph = to_nir(exact, memory_node="LI", euler_dt=DT)
+        for b in bits:
+            theirs, _ = in_norse(quantize_weights(graph, b), u[None], DT)
+            rows.append(
+                {
+                    "graph": f"memory, order {order}, window {theta} s",
+                    "bits": b,
+                    "error": float(
+                        np.abs(theirs[0] - reference).max() / np.abs(reference).max()
+                    ),
+                    "metric": "largest error / peak",
+                }
+            )
+            print(rows[-1])
+    substeps, lag, skip = 10, int(round(0.1 / DT)), int(round(1.0 / DT))
+    labels = {
+        "norse": "Task A, tau_ref = 0, folded; Norse at 0.1 ms",
+        "folded": "Task A, tau_ref = 0, folded; nengo (from_nir)",
+        "factored": "Task A, tau_ref = 0, as exported (encoders and decoders "
+        "apart); nengo (from_nir)",
+    }
+    scores = {(kind, b): [] for kind in labels for b in bits}
+    for seed in range(n_signals):
+        net = task_a_network(seed, nengo.LIF(tau_ref=0))
+        u = white(seconds, DT, 3.0, seed)
+        graphs = {"folded": to_nir(net, fold=True), "factored": to_nir(net)}
+        for b in bits:
+            quantized = {k: quantize_weights(g, b) for k, g in graphs.items()}
+            scores["norse", b].append(
+                task_a_in_norse(quantized["folded"], u, substeps, lag + net.delay, skip)
+            )
+            for kind, graph in quantized.items():
+                back = from_nir(graph)
+                out, _ = in_nengo(back, back.inputs["input"], back.outputs["output"], u)
+                score = delay_nrmse(out, u, lag + net.delay, skip)
+                scores[kind, b].append([score] * len(SHIFTS))
+    for (kind, b), values in scores.items():
+        values = np.asarray(values)
+        best = int(np.argmin(values.mean(axis=0))) if kind == "norse" else 0
+        shift = f", best shift ({SHIFTS[best]} steps)" if kind == "norse" else ""
+        rows.append(
+            {
+                "graph": labels[kind],
+                "bits": b,
+                "error": float(values[:, best].mean()),
+                "metric": f"NRMSE, mean of {n_signals} signals{shift}",
+                "nrmse_signals": values[:, best].tolist(),
+            }
+        )
+        print(rows[-1])
     return rows
 
 
@@ -293,6 +376,17 @@ def psmnist_lif_rows(n_images, epochs, scale=5.0, synapse=0.002):
     sequences = np.repeat(x, settings.steps_per_pixel, axis=1)
     graph = to_nir(classifier, memory_node="LI", euler_dt=settings.dt)
     theirs, wall = in_norse(graph, sequences, settings.dt)
+    # 8-bit weights: all of them, or all but the memory's (a memory exact on
+    # a host, the hidden layer on a chip)
+    chip = [
+        name
+        for name, node in graph.nodes.items()
+        if "nengo_lmu_memory" not in node.metadata
+    ]
+    quantized = {
+        "all": in_norse(quantize_weights(graph, 8), sequences, settings.dt)[0],
+        "chip": in_norse(quantize_weights(graph, 8, chip), sequences, settings.dt)[0],
+    }
     parallel = pipeline.results["parallel path (rate)"]
     row = {
         "model": f"trained here: order {settings.order}, {settings.units} LIF units, "
@@ -303,6 +397,12 @@ def psmnist_lif_rows(n_images, epochs, scale=5.0, synapse=0.002):
         "accuracy_rate_parallel": parallel["accuracy"],
         "rate_parallel_images": parallel["images"],
         "accuracy_norse": float(np.mean(theirs[:, -1].argmax(axis=1) == y)),
+        "accuracy_norse_8bit_but_memory": float(
+            np.mean(quantized["chip"][:, -1].argmax(axis=1) == y)
+        ),
+        "accuracy_norse_8bit_all": float(
+            np.mean(quantized["all"][:, -1].argmax(axis=1) == y)
+        ),
         "training_s": training,
         "norse_wall_s": wall,
     }
@@ -327,6 +427,7 @@ def main():
     results = {
         "memory": memory_rows(args.quick),
         "task_a": task_a_rows(n_signals, 3.0 if args.quick else 10.0),
+        "quantization": quantization_rows(n_signals, 3.0 if args.quick else 10.0),
         "psmnist": psmnist_rows(10 if args.quick else args.images),
         "psmnist_lif": psmnist_lif_rows(
             20 if args.quick else args.lif_images, 1 if args.quick else args.epochs
@@ -388,6 +489,13 @@ def markdown(results, env, n_signals):
             for r in results["task_a"]
         ],
     )
+    quantization = markdown_table(
+        ["graph", "weight bits", "error", "metric"],
+        [
+            [r["graph"], str(r["bits"]), f"{r['error']:.2e}", r["metric"]]
+            for r in results["quantization"]
+        ],
+    )
     psmnist = markdown_table(
         [
             "model",
@@ -418,6 +526,8 @@ def markdown(results, env, n_signals):
             "synapse s",
             "rate, parallel path",
             "Norse",
+            "Norse, 8-bit weights but the memory's",
+            "Norse, all weights 8-bit",
             "training s",
         ],
         [
@@ -427,6 +537,8 @@ def markdown(results, env, n_signals):
                 f"{r['synapse']:g}",
                 f"{r['accuracy_rate_parallel']:.2%} of {r['rate_parallel_images']}",
                 f"{r['accuracy_norse']:.2%} of {r['images']}",
+                f"{r['accuracy_norse_8bit_but_memory']:.2%}",
+                f"{r['accuracy_norse_8bit_all']:.2%}",
                 f"{r['training_s']:.0f}",
             ]
             for r in results["psmnist_lif"]
@@ -457,6 +569,17 @@ def markdown(results, env, n_signals):
             "whole-step shift (within 10 steps) that fits best.",
             "",
             task_a,
+            "",
+            "## Quantisation",
+            "",
+            "Every weight matrix rounded to signed integers of the given bits "
+            "times one scale per matrix (`nengo_lmu.nir.quantize_weights`), as a "
+            "chip stores them; neuron parameters stay in floating point. The "
+            "memory is written for Euler at 1 ms, so that rounding is its only "
+            "error; Task A is folded first, so the rounded weights are the "
+            "neuron-to-neuron ones.",
+            "",
+            quantization,
             "",
             "## psMNIST",
             "",
