@@ -6,6 +6,11 @@
     and a figure (quick settings by default, ``--full`` for the full run).
 ``nengo-lmu reproduce-paper``
     Evaluate the LMU paper's pretrained psMNIST model inside Nengo.
+``nengo-lmu capacity``
+    The LMU paper's memory capacity task: the untrained LMU (exact and in
+    spiking neurons) recalling white noise up to T steps back; a table and
+    a figure (T = 100 and 1000 by default, ``--full`` for the paper's T up
+    to 100,000 and the spiking memory up to 10,000).
 ``nengo-lmu download-mnist DIRECTORY``
     Download MNIST from the usual mirrors (checksums checked).
 ``nengo-lmu export-nir MODEL FILE``
@@ -70,6 +75,23 @@ def _reproduce_paper(args):
     print()
     for name, value in result.items():
         print(f"{name:<32} {value}")
+
+
+def _capacity(args):
+    from nengo_lmu.apps.capacity import experiment
+    from nengo_lmu.apps.capacity.figure import figure
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    plan = experiment.FULL if args.full else experiment.QUICK
+    log = None if args.quiet else (lambda row: print(f"T = {row['T']:,}: {row['model']}"))
+    rows = experiment.run(plan, log=log, progress_bar=not args.quiet)
+    print()
+    print(experiment.table(rows))
+    print(f"\ntotal time {(time.perf_counter() - start) / 60:.1f} min")
+    (out / "capacity.json").write_text(json.dumps(rows, indent=2))
+    print(f"saved {figure(rows, out / 'capacity.png')} and {out / 'capacity.json'}")
 
 
 def _download(args):
@@ -162,6 +184,18 @@ def main(argv=None):
     )
     rp.add_argument("--quiet", action="store_true", help="no progress output")
     rp.set_defaults(run=_reproduce_paper)
+
+    cp = commands.add_parser(
+        "capacity", help="the LMU paper's memory capacity task (untrained LMU)"
+    )
+    cp.add_argument(
+        "--full",
+        action="store_true",
+        help="T = 100 to 100,000 and the spiking memory to 10,000 (about 5 min)",
+    )
+    cp.add_argument("--out", default="capacity-output", help="output directory")
+    cp.add_argument("--quiet", action="store_true", help="no progress output")
+    cp.set_defaults(run=_capacity)
 
     dl = commands.add_parser("download-mnist", help="download MNIST")
     dl.add_argument("directory", help="where to put the four files")

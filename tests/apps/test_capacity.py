@@ -1,5 +1,7 @@
 """The capacity task's data and the paper's untrained LMU (LMU-0) in nengo."""
 
+import json
+
 import nengo
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from nengo_lmu.apps.capacity import (
     lmu0_mse,
     spiking_lmu0_mse,
 )
+from nengo_lmu.apps.capacity.experiment import PUBLISHED_RANGES
 from nengo_lmu.apps.capacity.lmu0 import HALF_STEP
 from nengo_lmu.legendre import discretize, legendre_readout, lmu_system, memory_trajectory
 
@@ -115,3 +118,19 @@ def test_spiking_lmu0_is_close_to_the_exact_one_at_a_low_order():
     assert np.all(spiking < 1.3 * exact)
     assert np.all(spiking > 0.7 * exact)
     assert not np.allclose(spiking, exact, rtol=1e-3)
+
+
+def test_the_command_writes_a_table_json_and_figure(tmp_path, capsys):
+    from nengo_lmu.cli import main
+
+    assert main(["capacity", "--quiet", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "| LMU-0 (order 100, exact memory, nengo) | 1,000 |" in printed
+    rows = json.loads((tmp_path / "capacity.json").read_text())
+    assert [(r["T"], r["neurons"]) for r in rows] == [(100, 0), (100, 5000), (1000, 0)]
+    assert (tmp_path / "capacity.png").stat().st_size > 10000
+    # the exact rows are the paper's LMU-0: inside its figure's ranges
+    for row in rows:
+        if row["neurons"] == 0:
+            low, high = PUBLISHED_RANGES[row["T"]]
+            assert low * 0.9 < row["test_mse"][1] and row["test_mse"][4] < high

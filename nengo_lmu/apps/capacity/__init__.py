@@ -4,7 +4,11 @@
   scored steps;
 - `nengo_lmu.apps.capacity.lmu0`: the paper's untrained LMU ("LMU-0", the
   exact memory read out by Legendre decoders), simulated in nengo, and the
-  same memory in spiking neurons.
+  same memory in spiking neurons;
+- `nengo_lmu.apps.capacity.experiment`: the runs for each T (`QUICK`,
+  `FULL`) and their table;
+- `nengo_lmu.apps.capacity.figure`: test MSE against the delay, as in the
+  paper.
 """
 
 from nengo_lmu.apps.capacity.data import DELAY_FRACTIONS, CapacityData, capacity_data

@@ -87,7 +87,7 @@ def _sequences(data, sequences):
     return sequences
 
 
-def _run(data, sequences, order, make_memory, optimize):
+def _run(data, sequences, order, make_memory, optimize, progress_bar):
     """Simulate ``make_memory(n)`` (a memory of ``n`` inputs: ``(input,
     output, lag)``) on the sequences; the scorer's MSE per delay.
 
@@ -106,14 +106,16 @@ def _run(data, sequences, order, make_memory, optimize):
         nengo.Connection(stim, memory_input, synapse=None)
         nengo.Connection(memory_output, score, synapse=None)
     with nengo.Simulator(
-        net, dt=data.dt, progress_bar=False, optimize=optimize
+        net, dt=data.dt, progress_bar=progress_bar, optimize=optimize
     ) as sim:
         # the memory's lag more steps, so that the last input is scored too
         sim.run_steps(steps + lag)
     return scorer.mse
 
 
-def lmu0_mse(data, sequences=None, order=ORDER, discretizer="zoh"):
+def lmu0_mse(
+    data, sequences=None, order=ORDER, discretizer="zoh", progress_bar=False
+):
     """The untrained LMU's mean squared error per delay, simulated in nengo.
 
     Parameters
@@ -126,6 +128,8 @@ def lmu0_mse(data, sequences=None, order=ORDER, discretizer="zoh"):
         The memory's order (the paper: 100).
     discretizer : str
         The memory's discretisation (`.LegendreMemory`).
+    progress_bar : bool
+        Show nengo's progress bar.
 
     Returns
     -------
@@ -139,7 +143,7 @@ def lmu0_mse(data, sequences=None, order=ORDER, discretizer="zoh"):
         memory = nengo.Node(LegendreMemory(order, theta, discretizer, size_in=n))
         return memory, memory, 0
 
-    return _run(data, sequences, order, exact, optimize=False)
+    return _run(data, sequences, order, exact, False, progress_bar)
 
 
 def spiking_lmu0_mse(
@@ -149,6 +153,7 @@ def spiking_lmu0_mse(
     order=ORDER,
     neuron_type=nengo.SpikingRectifiedLinear(),
     synapse=0.1,
+    progress_bar=False,
 ):
     """LMU-0 with its memory in spiking neurons: the MSE per delay, in nengo.
 
@@ -174,6 +179,8 @@ def spiking_lmu0_mse(
         The memory's neurons.
     synapse : float
         The recurrent lowpass time constant in seconds.
+    progress_bar : bool
+        Show nengo's progress bar.
 
     Returns
     -------
@@ -197,4 +204,4 @@ def spiking_lmu0_mse(
         )
         return memory.input, memory.output, memory.delay
 
-    return _run(data, sequences, order, neural, optimize=True)
+    return _run(data, sequences, order, neural, True, progress_bar)
