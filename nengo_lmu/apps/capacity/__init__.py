@@ -5,8 +5,10 @@
 - `nengo_lmu.apps.capacity.lmu0`: the paper's untrained LMU ("LMU-0", the
   exact memory read out by Legendre decoders), simulated in nengo, and the
   same memory in spiking neurons;
+- `nengo_lmu.apps.capacity.lstm`: the paper's LSTM baseline (Keras;
+  TensorFlow imported when it runs);
 - `nengo_lmu.apps.capacity.experiment`: the runs for each T (`QUICK`,
-  `FULL`) and their table;
+  `FULL`, the LSTM's `lstm_rows`) and their table;
 - `nengo_lmu.apps.capacity.figure`: test MSE against the delay, as in the
   paper.
 """

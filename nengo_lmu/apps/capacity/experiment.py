@@ -2,7 +2,8 @@
 
 `run` scores LMU-0 exact (all test sequences) and in spiking neurons (the
 first few) for each :math:`T`, beside the values read from the paper's
-figure (`PUBLISHED`); `table` prints the rows. The ``nengo-lmu capacity``
+figure (`PUBLISHED`); `lstm_rows` trains and tests the paper's LSTM baseline;
+`table` prints the rows. The ``nengo-lmu capacity``
 command and ``benchmarks/capacity.py`` both use them. `QUICK` takes seconds,
 `FULL` (the paper's four delays, the spiking memory up to 10,000) about 5
 minutes on 2 cores.
@@ -13,6 +14,7 @@ import time
 
 from nengo_lmu.apps.capacity.data import DELAY_FRACTIONS, capacity_data
 from nengo_lmu.apps.capacity.lmu0 import ORDER, lmu0_mse, spiking_lmu0_mse
+from nengo_lmu.apps.capacity.lstm import UNITS, lstm_mse, train_lstm
 
 # the paper's figure, as read into EXPERIMENTS.md: LMU-0's test MSE from the
 # delay T/4 to T
@@ -29,6 +31,13 @@ PUBLISHED_RANGES = {
     100000: (8e-9, 1.5e-8),  # T/4 to 3T/4; about 1e-6 at T
 }
 PUBLISHED_FULL_DELAY = {100000: 1e-6}
+# the paper's LSTM (100 units, 500 epochs), from the same figure
+LSTM_PUBLISHED = {
+    25: "about 5e-3 rising to 7e-2",
+    100: "about 1.5e-2 to 6e-2",
+    400: "about 1e-1 to 1.5e-1",
+    1600: "about 1.5e-1, flat",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +110,7 @@ def run(plan, log=print, progress_bar=False):
             rows.append(
                 {
                     "model": model,
+                    "kind": "lmu0" if n_neurons is None else "spiking",
                     "T": T,
                     "delays": list(data.delays),
                     "test_mse": mse.tolist(),
@@ -113,6 +123,55 @@ def run(plan, log=print, progress_bar=False):
             )
             if log is not None:
                 log(rows[-1])
+    return rows
+
+
+def lstm_rows(Ts, epochs, log=print, verbose=0):
+    """The paper's LSTM baseline (`.lstm`) trained and tested for each T.
+
+    Parameters
+    ----------
+    Ts : iterable of int
+        The delays (the paper: 25, 100, 400, 1600; here multiples of 4).
+    epochs : int
+        Training epochs for every T (the paper: 500).
+    log : callable or None
+        Called with each row as it is done.
+    verbose : int
+        Keras' training output (1: a progress bar an epoch).
+
+    Returns
+    -------
+    list of dict
+        Rows as `run` gives them, with ``kind`` ``"lstm"``, ``epochs``,
+        ``seconds_per_epoch`` and ``parameters``.
+    """
+    rows = []
+    for T in Ts:
+        start = time.perf_counter()
+        data = capacity_data(T)
+        made = time.perf_counter() - start
+        start = time.perf_counter()
+        model, per_epoch = train_lstm(data, epochs, verbose=verbose)
+        rows.append(
+            {
+                "model": f"LSTM ({UNITS} units, {epochs} epochs)",
+                "kind": "lstm",
+                "T": T,
+                "delays": list(data.delays),
+                "test_mse": lstm_mse(model, data).tolist(),
+                "test_sequences": len(data.test),
+                "neurons": 0,
+                "published": LSTM_PUBLISHED.get(T, "-"),
+                "data_s": made,
+                "simulation_s": time.perf_counter() - start,
+                "epochs": epochs,
+                "seconds_per_epoch": per_epoch,
+                "parameters": int(model.count_params()),
+            }
+        )
+        if log is not None:
+            log(rows[-1])
     return rows
 
 
@@ -136,7 +195,7 @@ def table(rows):
         *[f"MSE at {f:g} T" for f in DELAY_FRACTIONS],
         "paper",
         "data s",
-        "simulation s",
+        "run s",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:

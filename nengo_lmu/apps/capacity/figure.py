@@ -9,7 +9,8 @@ def figure(rows, path):
     """Draw the rows of `.experiment.run` and the paper's ranges; save as PNG.
 
     Each T has a colour: LMU-0 exact as circles, the spiking memories as
-    squares (20,000 neurons a sequence and more) or triangles; the paper's
+    squares (20,000 neurons a sequence and more) or triangles, the LSTM
+    baseline as grey diamonds; the paper's
     range for LMU-0 as a band over :math:`T/4` to :math:`T` (to
     :math:`3T/4`, with the full delay's value as a cross, at 100,000).
 
@@ -35,7 +36,17 @@ def figure(rows, path):
     colors = {}
     for row in rows:
         delays = np.asarray(row["delays"][1:])
-        if row.get("neurons"):
+        kind = row.get("kind", "spiking" if row.get("neurons") else "lmu0")
+        if kind == "lstm":
+            ax.plot(
+                delays,
+                row["test_mse"][1:],
+                "D-.",
+                color="0.35",
+                label=f"LSTM, T = {row['T']:,}, {row['epochs']} epochs",
+            )
+            continue
+        if kind == "spiking":
             ax.plot(
                 delays,
                 row["test_mse"][1:],
