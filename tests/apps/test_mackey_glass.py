@@ -81,3 +81,24 @@ def test_nrmse():
 def test_bad_arguments_are_refused(kwargs, attr):
     with pytest.raises(ValidationError, match=attr):
         mackey_glass_task(**kwargs)
+
+
+def test_the_papers_lmu_has_its_parameter_count():
+    """4 cells of 49 units, order 4, all connections, a hidden bias, and a
+    linear readout: the paper's 18,326 (80 of them the fixed A and B)."""
+    import nengo
+
+    from nengo_lmu.apps.mackey_glass.models import lmu_stack, parameter_counts
+
+    net = lmu_stack()
+    assert parameter_counts(net) == {"trained": 18246, "fixed": 80, "total": 18326}
+    assert [cell.input_d for cell in net.cells] == [1, 49, 49, 49]
+    assert all(cell.theta == pytest.approx(0.004) for cell in net.cells)
+    with net:
+        stim = nengo.Node(lambda t: np.sin(20 * t))
+        nengo.Connection(stim, net.input, synapse=None)
+        probe = nengo.Probe(net.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(200)
+    out = sim.data[probe]
+    assert out.shape == (200, 1) and np.all(np.isfinite(out)) and np.std(out) > 1e-3
