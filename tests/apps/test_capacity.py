@@ -123,7 +123,7 @@ def test_spiking_lmu0_is_close_to_the_exact_one_at_a_low_order():
 def test_the_command_writes_a_table_json_and_figure(tmp_path, capsys):
     from nengo_lmu.cli import main
 
-    assert main(["capacity", "--quiet", "--out", str(tmp_path)]) == 0
+    assert main(["capacity", "--quiet", "--no-lstm", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "| LMU-0 (order 100, exact memory, nengo) | 1,000 |" in printed
     rows = json.loads((tmp_path / "capacity.json").read_text())
