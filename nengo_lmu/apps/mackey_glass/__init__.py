@@ -4,7 +4,10 @@
   equation, and the corrected task (predict 15 steps ahead) with its split
   and baseline;
 - `nengo_lmu.apps.mackey_glass.models`: the paper's models built in Nengo
-  (the stacked LMU, `lmu_stack`, with the paper's parameter count).
+  (the stacked LMU, the LSTM and the hybrid baselines), with the paper's
+  parameter counts;
+- `nengo_lmu.apps.mackey_glass.lstm`: LSTM layers in NengoDL (Keras'
+  ``LSTMCell`` in a TensorNode, its state fed back a step later).
 """
 
 from nengo_lmu.apps.mackey_glass.data import (

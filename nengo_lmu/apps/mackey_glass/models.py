@@ -8,11 +8,21 @@ and a hidden bias, then a linear ``Dense(1)``: 18,326 parameters in the
 paper's count, which includes each cell's fixed A and B (20 numbers a cell;
 18,246 are trained). `lmu_stack` builds it from `.LMUCell` objects, the
 readout a connection with a bias, for nengo and NengoDL.
+
+Its baselines, for NengoDL (their LSTM layers are Keras cells in
+TensorNodes, `nengo_lmu.apps.mackey_glass.lstm`), each with a
+``Dense(1, tanh)`` readout:
+
+- `lstm_stack`: four LSTM layers of 25 units, 18,026 parameters;
+- `hybrid_stack`: LMU(40), LSTM(25), LMU(40), LSTM(25), 18,020 parameters.
+
+`parameter_counts` counts any of them as the paper does.
 """
 
 import nengo
 import numpy as np
 
+from nengo_lmu.apps.mackey_glass.lstm import lstm_layer, tanh_readout
 from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.weights import glorot_uniform
 
@@ -57,6 +67,64 @@ def lmu_stack(
         ``Dense`` kernel; the bias is ``readout_bias``, from a constant
         Node).
     """
+    layers_spec = [("lmu", units)] * layers
+    return _stack(
+        layers_spec, "linear", seed, order=order, theta=theta_steps * dt, dt=dt,
+        **cell_kwargs,
+    )
+
+
+def lstm_stack(layers=LAYERS, units=25, seed=0):
+    """The paper's LSTM baseline: stacked LSTM layers, a ``Dense(1, tanh)``.
+
+    Parameters
+    ----------
+    layers : int
+        Number of LSTM layers.
+    units : int
+        Units of each.
+    seed : int
+        Seed of the initial weights.
+
+    Returns
+    -------
+    nengo.Network
+        As `lmu_stack` returns it, with ``lstms`` (the layers' networks,
+        `.lstm_layer`) instead of ``cells``. Runs in NengoDL.
+    """
+    return _stack([("lstm", units)] * layers, "tanh", seed)
+
+
+def hybrid_stack(lmu_units=40, lstm_units=25, seed=0, dt=0.001, **cell_kwargs):
+    """The paper's hybrid: LMU, LSTM, LMU, LSTM, then ``Dense(1, tanh)``.
+
+    Parameters
+    ----------
+    lmu_units : int
+        Units of each LMU cell (order 4, window 4 steps, every connection,
+        as in `lmu_stack`).
+    lstm_units : int
+        Units of each LSTM layer.
+    seed : int
+        Seed of the initial weights.
+    dt : float
+        The time step in seconds.
+    **cell_kwargs
+        Passed to every `.LMUCell`.
+
+    Returns
+    -------
+    nengo.Network
+        With ``cells`` and ``lstms``. Runs in NengoDL.
+    """
+    spec = [("lmu", lmu_units), ("lstm", lstm_units)] * 2
+    return _stack(
+        spec, "tanh", seed, order=ORDER, theta=THETA_STEPS * dt, dt=dt, **cell_kwargs
+    )
+
+
+def _stack(spec, readout, seed, order=ORDER, theta=None, dt=0.001, **cell_kwargs):
+    """Layers in sequence (``(kind, units)``), and a linear or tanh readout."""
     options = dict(
         hidden_to_memory=True,
         memory_to_memory=True,
@@ -66,35 +134,43 @@ def lmu_stack(
     )
     options.update(cell_kwargs)
     rng = np.random.RandomState(seed)
-    with nengo.Network(seed=seed, label="LMU stack") as net:
+    with nengo.Network(seed=seed, label="stack") as net:
         net.input = nengo.Node(size_in=1, label="input")
         net.output = nengo.Node(size_in=1, label="output")
-        net.cells = []
+        net.cells, net.lstms = [], []
         previous, width = net.input, 1
-        for i in range(layers):
-            cell = LMUCell(
-                units,
-                order,
-                theta_steps * dt,
-                width,
-                dt=dt,
-                seed=seed + 1 + i,
-                label=f"cell {i}",
-                **options,
+        for i, (kind, units) in enumerate(spec):
+            if kind == "lmu":
+                layer = LMUCell(
+                    units,
+                    order,
+                    theta,
+                    width,
+                    dt=dt,
+                    seed=seed + 1 + i,
+                    label=f"layer {i}: LMU({units})",
+                    **options,
+                )
+                net.cells.append(layer)
+            else:
+                layer = lstm_layer(
+                    width, units, seed=seed + 1 + i, label=f"layer {i}: LSTM({units})"
+                )
+                net.lstms.append(layer)
+            nengo.Connection(previous, layer.input, synapse=None)
+            previous, width = layer.output, units
+        kernel = glorot_uniform(rng, (1, width))
+        if readout == "linear":
+            net.readout = nengo.Connection(
+                previous, net.output, transform=kernel, synapse=None
             )
-            nengo.Connection(previous, cell.input, synapse=None)
-            net.cells.append(cell)
-            previous, width = cell.output, units
-        net.readout = nengo.Connection(
-            previous,
-            net.output,
-            transform=glorot_uniform(rng, (1, units)),
-            synapse=None,
-        )
-        bias = nengo.Node(np.ones(1), label="readout bias input")
-        net.readout_bias = nengo.Connection(
-            bias, net.output, transform=np.zeros((1, 1)), synapse=None
-        )
+            bias = nengo.Node(np.ones(1), label="readout bias input")
+            nengo.Connection(bias, net.output, transform=np.zeros((1, 1)), synapse=None)
+        else:
+            neuron = tanh_readout(previous, width, kernel)
+            nengo.Connection(neuron, net.output, synapse=None)
+        # a Dense(1) layer: the kernel and the bias
+        net.readout_parameters = width + 1
     return net
 
 
@@ -104,20 +180,23 @@ def parameter_counts(net):
     Parameters
     ----------
     net : nengo.Network
-        As `lmu_stack` returns it.
+        As `lmu_stack`, `lstm_stack` or `hybrid_stack` returns it.
 
     Returns
     -------
     dict
-        ``"trained"``: every cell's weights and the readout's kernel and
-        bias; ``"fixed"``: each cell's A and B (unless they are trained,
-        and so among its weights); ``"total"``: their sum (the paper's
-        18,326 for the default stack).
+        ``"trained"``: every layer's weights and the readout's kernel and
+        bias; ``"fixed"``: each LMU cell's A and B (unless they are
+        trained, and so among its weights); ``"total"``: their sum (the
+        paper's 18,326, 18,026 and 18,020 for the default stacks).
     """
     trained = sum(w.size for cell in net.cells for w in cell.get_weights().values())
-    trained += np.size(net.readout.transform.init) + np.size(
-        net.readout_bias.transform.init
+    # an LSTM layer: four gates, each with input and recurrent kernels and a bias
+    trained += sum(
+        4 * layer.keras_layer.units * (layer.keras_layer.n_in + layer.keras_layer.units + 1)
+        for layer in net.lstms
     )
+    trained += net.readout_parameters
     fixed = sum(
         0 if cell.trainable_memory else cell.memory_d * cell.order * (cell.order + 1)
         for cell in net.cells

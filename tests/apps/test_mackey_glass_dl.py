@@ -1,0 +1,80 @@
+"""The Mackey-Glass models' LSTM layers and baselines in NengoDL."""
+
+import nengo
+import numpy as np
+import pytest
+
+nengo_dl = pytest.importorskip("nengo_dl")
+tf = pytest.importorskip("tensorflow")
+
+from nengo_lmu.apps.mackey_glass.lstm import lstm_layer  # noqa: E402
+from nengo_lmu.apps.mackey_glass.models import (  # noqa: E402
+    hybrid_stack,
+    lmu_stack,
+    lstm_stack,
+    parameter_counts,
+)
+
+
+def driven(net):
+    with net:
+        source = nengo.Node(np.zeros(net.input.size_in))
+        nengo.Connection(source, net.input, synapse=None)
+        probe = nengo.Probe(net.output)
+    return source, probe
+
+
+def test_an_lstm_layer_in_nengo_dl_is_keras_lstm():
+    """The TensorNode step with its delayed state computes what
+    tf.keras.layers.LSTM computes with the same weights."""
+    with nengo.Network() as net:
+        net.input = nengo.Node(size_in=3)
+        layer = lstm_layer(3, 5, seed=2)
+        nengo.Connection(net.input, layer.input, synapse=None)
+        net.output = layer.output
+    source, probe = driven(net)
+    x = np.random.RandomState(0).normal(size=(2, 20, 3)).astype(np.float32)
+    with nengo_dl.Simulator(net, minibatch_size=2, progress_bar=False) as sim:
+        ours = sim.predict({source: x}, n_steps=20, verbose=0)[probe]
+        weights = layer.keras_layer.cell.get_weights()
+    keras = tf.keras.layers.LSTM(5, return_sequences=True)
+    keras.build((None, None, 3))
+    keras.set_weights(weights)
+    theirs = keras(x).numpy()
+    assert np.abs(theirs).max() > 0.1
+    assert np.allclose(ours, theirs, atol=1e-6)
+
+
+def test_the_papers_parameter_counts():
+    assert parameter_counts(lmu_stack())["total"] == 18326
+    assert parameter_counts(lstm_stack())["total"] == 18026
+    assert parameter_counts(hybrid_stack()) == {
+        "trained": 17980,
+        "fixed": 40,
+        "total": 18020,
+    }
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: lmu_stack(layers=2, units=4),
+        lambda: lstm_stack(layers=2, units=3),
+        lambda: hybrid_stack(lmu_units=4, lstm_units=3),
+    ],
+)
+def test_counted_parameters_are_what_nengo_dl_trains(make):
+    """The count's "trained" part is NengoDL's trainable weights, and a few
+    epochs of training lower the loss and move the readout's bias."""
+    net = make()
+    source, probe = driven(net)
+    x = np.random.RandomState(0).normal(size=(4, 30, 1))
+    y = 0.5 * np.tanh(x) + 0.3
+    with nengo_dl.Simulator(net, minibatch_size=4, progress_bar=False) as sim:
+        trainable = sum(np.size(v) for v in sim.keras_model.trainable_weights)
+        assert trainable == parameter_counts(net)["trained"]
+        sim.compile(optimizer=tf.optimizers.Adam(0.05), loss={probe: tf.losses.mse})
+        before = sim.evaluate({source: x}, {probe: y}, verbose=0)["loss"]
+        sim.fit({source: x}, {probe: y}, epochs=20, verbose=0)
+        after = sim.evaluate({source: x}, {probe: y}, verbose=0)["loss"]
+    assert after < 0.7 * before
