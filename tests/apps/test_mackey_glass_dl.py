@@ -78,3 +78,17 @@ def test_counted_parameters_are_what_nengo_dl_trains(make):
         sim.fit({source: x}, {probe: y}, epochs=20, verbose=0)
         after = sim.evaluate({source: x}, {probe: y}, verbose=0)["loss"]
     assert after < 0.7 * before
+
+
+def test_training_keeps_the_best_validation_epoch():
+    from nengo_lmu.apps.mackey_glass import mackey_glass_task
+    from nengo_lmu.apps.mackey_glass.training import train
+
+    task = mackey_glass_task(n_series=16, steps=60)
+    result = train(lmu_stack(layers=1, units=8), task, 6, learning_rate=1e-2)
+    assert len(result.validation_loss) == 6
+    assert result.best_epoch == 1 + int(np.argmin(result.validation_loss))
+    assert min(result.validation_loss) < result.validation_loss[0]
+    # six gradient steps do not learn the series; the test error is measured
+    assert np.isfinite(result.test_nrmse) and result.test_nrmse > 0
+    assert result.seconds_per_epoch > 0

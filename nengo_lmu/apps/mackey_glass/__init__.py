@@ -7,7 +7,9 @@
   (the stacked LMU, the LSTM and the hybrid baselines), with the paper's
   parameter counts;
 - `nengo_lmu.apps.mackey_glass.lstm`: LSTM layers in NengoDL (Keras'
-  ``LSTMCell`` in a TensorNode, its state fed back a step later).
+  ``LSTMCell`` in a TensorNode, its state fed back a step later);
+- `nengo_lmu.apps.mackey_glass.training`: training any of them in NengoDL
+  as the paper did, the best validation epoch kept.
 """
 
 from nengo_lmu.apps.mackey_glass.data import (
