@@ -135,7 +135,8 @@ def run(plan, log=print, progress_bar=False):
 
 
 def lstm_rows(Ts, epochs, log=print, verbose=0):
-    """The paper's LSTM baseline (`.lstm`) trained and tested for each T.
+    """The paper's LSTM baseline (`nengo_lmu.apps.capacity.lstm`), trained and
+    tested for each T.
 
     Parameters
     ----------
