@@ -20,7 +20,7 @@ Usage::
 
     python benchmarks/mackey_glass.py --epochs 20          # all three models
     python benchmarks/mackey_glass.py --models lmu --epochs 20
-    python benchmarks/mackey_glass.py --quick              # 500 steps, 2 epochs, writes nothing
+    python benchmarks/mackey_glass.py --quick   # 500 steps, 2 epochs, writes nothing
 """
 
 import argparse
@@ -95,7 +95,9 @@ def markdown(record):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
+    parser.add_argument(
+        "--models", nargs="+", choices=list(MODELS), default=list(MODELS)
+    )
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
@@ -127,10 +129,14 @@ def main():
             continue
         record = common.read_json(path) or {"results": []}
         record["results"] = [
-            r for r in record["results"] if not (r["key"] == key and r["epochs"] == epochs)
+            r
+            for r in record["results"]
+            if not (r["key"] == key and r["epochs"] == epochs)
         ] + [row]
         record["environment"] = env
-        write_results(record, markdown(record), path, common.RESULTS / "mackey_glass.md")
+        write_results(
+            record, markdown(record), path, common.RESULTS / "mackey_glass.md"
+        )
 
 
 if __name__ == "__main__":

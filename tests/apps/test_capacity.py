@@ -15,7 +15,12 @@ from nengo_lmu.apps.capacity import (
 )
 from nengo_lmu.apps.capacity.experiment import PUBLISHED_RANGES
 from nengo_lmu.apps.capacity.lmu0 import HALF_STEP
-from nengo_lmu.legendre import discretize, legendre_readout, lmu_system, memory_trajectory
+from nengo_lmu.legendre import (
+    discretize,
+    legendre_readout,
+    lmu_system,
+    memory_trajectory,
+)
 
 
 def test_sequences_length_split_and_scale():

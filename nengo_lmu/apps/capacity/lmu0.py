@@ -113,9 +113,7 @@ def _run(data, sequences, order, make_memory, optimize, progress_bar):
     return scorer.mse
 
 
-def lmu0_mse(
-    data, sequences=None, order=ORDER, discretizer="zoh", progress_bar=False
-):
+def lmu0_mse(data, sequences=None, order=ORDER, discretizer="zoh", progress_bar=False):
     """The untrained LMU's mean squared error per delay, simulated in nengo.
 
     Parameters

@@ -62,14 +62,18 @@ def lmu_stack(
     -------
     nengo.Network
         With ``input`` (1 dimension), ``output`` (1 dimension), ``cells``
-        (the `.LMUCell` objects, first to last) and ``readout`` (the
-        connection from the last hidden state, whose transform is the
-        ``Dense`` kernel; the bias is ``readout_bias``, from a constant
-        Node).
+        (the `.LMUCell` objects, first to last), ``lstms`` (empty) and
+        ``readout`` (the connection from the last hidden state, whose
+        transform is the ``Dense`` kernel; the bias comes through a second
+        connection, from a constant Node).
     """
-    layers_spec = [("lmu", units)] * layers
     return _stack(
-        layers_spec, "linear", seed, order=order, theta=theta_steps * dt, dt=dt,
+        [("lmu", units)] * layers,
+        "linear",
+        seed,
+        order=order,
+        theta=theta_steps * dt,
+        dt=dt,
         **cell_kwargs,
     )
 
@@ -192,10 +196,9 @@ def parameter_counts(net):
     """
     trained = sum(w.size for cell in net.cells for w in cell.get_weights().values())
     # an LSTM layer: four gates, each with input and recurrent kernels and a bias
-    trained += sum(
-        4 * layer.keras_layer.units * (layer.keras_layer.n_in + layer.keras_layer.units + 1)
-        for layer in net.lstms
-    )
+    for layer in net.lstms:
+        n_in, units = layer.keras_layer.n_in, layer.keras_layer.units
+        trained += 4 * units * (n_in + units + 1)
     trained += net.readout_parameters
     fixed = sum(
         0 if cell.trainable_memory else cell.memory_d * cell.order * (cell.order + 1)

@@ -88,7 +88,9 @@ def train(net, task, epochs, learning_rate=1e-3, seed=0, verbose=False):
             start = time.perf_counter()
             sim.fit({source: fit[0]}, {probe: fit[1]}, epochs=1, verbose=0)
             seconds += time.perf_counter() - start
-            loss = sim.evaluate({source: validation[0]}, {probe: validation[1]}, verbose=0)
+            loss = sim.evaluate(
+                {source: validation[0]}, {probe: validation[1]}, verbose=0
+            )
             losses.append(float(loss["loss"]))
             if losses[-1] < best:
                 best, best_epoch = losses[-1], epoch + 1
