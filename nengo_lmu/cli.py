@@ -78,23 +78,45 @@ def _reproduce_paper(args):
         print(f"{name:<32} {value}")
 
 
+def _replace_atomically(path, write):
+    """``write(partial)`` writes a file next to ``path``; it then becomes
+    ``path`` in one rename, so that an interrupted write leaves an earlier
+    file whole."""
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def _capacity(args):
     from nengo_lmu.apps.capacity import experiment
     from nengo_lmu.apps.capacity.figure import figure
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    outputs = [out / "capacity.json", out / "capacity.png"]
+    existing = [str(p) for p in outputs if p.exists()]
+    if existing and not args.force:
+        raise SystemExit(
+            f"nengo-lmu capacity: {', '.join(existing)} exist; pass --force to "
+            "overwrite them, or --out another folder"
+        )
     start = time.perf_counter()
     plan = experiment.FULL if args.full else experiment.QUICK
     if args.no_lstm:
         plan = dataclasses.replace(plan, lstm=())
-    log = None if args.quiet else (lambda row: print(f"T = {row['T']:,}: {row['model']}"))
+    log = (
+        None if args.quiet else (lambda row: print(f"T = {row['T']:,}: {row['model']}"))
+    )
     rows = experiment.run(plan, log=log, progress_bar=not args.quiet)
     print()
     print(experiment.table(rows))
     print(f"\ntotal time {(time.perf_counter() - start) / 60:.1f} min")
-    (out / "capacity.json").write_text(json.dumps(rows, indent=2))
-    print(f"saved {figure(rows, out / 'capacity.png')} and {out / 'capacity.json'}")
+    out.mkdir(parents=True, exist_ok=True)
+    _replace_atomically(outputs[0], lambda p: p.write_text(json.dumps(rows, indent=2)))
+    _replace_atomically(outputs[1], lambda p: figure(rows, p))
+    print(f"saved {outputs[1]} and {outputs[0]}")
 
 
 def _download(args):
@@ -202,7 +224,15 @@ def main(argv=None):
         action="store_true",
         help="leave out the LSTM baseline (which needs TensorFlow)",
     )
-    cp.add_argument("--out", default="capacity-output", help="output directory")
+    cp.add_argument(
+        "--out",
+        default="capacity-output",
+        help="where to write capacity.json (the rows) and capacity.png (the "
+        "figure); made if missing",
+    )
+    cp.add_argument(
+        "--force", action="store_true", help="overwrite those files if they exist"
+    )
     cp.add_argument("--quiet", action="store_true", help="no progress output")
     cp.set_defaults(run=_capacity)
 

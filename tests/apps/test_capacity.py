@@ -134,8 +134,27 @@ def test_the_command_writes_a_table_json_and_figure(tmp_path, capsys):
     rows = json.loads((tmp_path / "capacity.json").read_text())
     assert [(r["T"], r["neurons"]) for r in rows] == [(100, 0), (100, 5000), (1000, 0)]
     assert (tmp_path / "capacity.png").stat().st_size > 10000
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "capacity.json",
+        "capacity.png",
+    ]
     # the exact rows are the paper's LMU-0: inside its figure's ranges
     for row in rows:
         if row["neurons"] == 0:
             low, high = PUBLISHED_RANGES[row["T"]]
             assert low * 0.9 < row["test_mse"][1] and row["test_mse"][4] < high
+
+
+def test_the_command_does_not_overwrite_unasked(tmp_path, capsys):
+    from nengo_lmu.cli import main
+
+    (tmp_path / "capacity.json").write_text("earlier")
+    with pytest.raises(SystemExit, match="capacity.json exist.*--force"):
+        main(["capacity", "--quiet", "--no-lstm", "--out", str(tmp_path)])
+    assert (tmp_path / "capacity.json").read_text() == "earlier"
+    assert not (tmp_path / "capacity.png").exists()
+    assert (
+        main(["capacity", "--quiet", "--no-lstm", "--force", "--out", str(tmp_path)])
+        == 0
+    )
+    assert len(json.loads((tmp_path / "capacity.json").read_text())) == 3
