@@ -8,8 +8,12 @@ Each model of `nengo_lmu.apps.mackey_glass.models` (the 4-layer LMU, the
 fitting series, the best validation epoch kept) for ``--epochs`` epochs on
 the corrected task (`nengo_lmu.apps.mackey_glass.mackey_glass_task`: 128
 series of 5000 steps), and its test NRMSE measured on the 64 test series.
-Each model's row is added to the record as soon as it is done, so a run can
-be split into several (``--models``).
+Each model's row is added to the record as soon as it is done. The paper's
+500 epochs take hours here, so a run can stop and resume: each model's
+training state is saved after every epoch in ``--checkpoints`` (small
+``.npz`` files, kept in the repository so that a later session continues
+them), and ``--hours`` ends this run after the epoch that passes its
+budget; the record lists each model's epochs so far.
 
 Beside each row: the paper's test NRMSE (corrected task, 500 epochs), its
 parameter count, and the seconds per epoch here. The paper trained 500
@@ -18,13 +22,14 @@ says how many epochs each row had.
 
 Usage::
 
-    python benchmarks/mackey_glass.py --epochs 20          # all three models
+    python benchmarks/mackey_glass.py --hours 1        # continue, 500 epochs each
     python benchmarks/mackey_glass.py --models lmu --epochs 20
     python benchmarks/mackey_glass.py --quick   # 500 steps, 2 epochs, writes nothing
 """
 
 import argparse
 import time
+from pathlib import Path
 
 from nengo_lmu.apps.mackey_glass import BASELINE_NRMSE, mackey_glass_task
 from nengo_lmu.apps.mackey_glass.models import (
@@ -46,6 +51,9 @@ MODELS = {
 PAPER_PARAMETERS = {"lmu": 18326, "lstm": 18026, "hybrid": 18020}
 
 
+STATE = common.REPO / "benchmarks" / "state" / "mackey_glass"
+
+
 def markdown(record):
     rows = [
         [
@@ -60,6 +68,20 @@ def markdown(record):
         ]
         for r in record["results"]
     ]
+    progress = [
+        f"- {MODELS[key][0]}: {done} of {epochs} epochs so far (best validation "
+        f"MSE {best:.3e}; {seconds:.1f} s an epoch in the last run)"
+        for key, (done, epochs, best, seconds) in sorted(
+            record.get("progress", {}).items()
+        )
+    ]
+    if progress:
+        progress = [
+            "In training (`benchmarks/state/mackey_glass/`):",
+            "",
+            *progress,
+            "",
+        ]
     env = record["environment"]
     return "\n".join(
         [
@@ -69,6 +91,7 @@ def markdown(record):
             f"machine: {common.machine_text(env)}, "
             f"{common.versions_text(env, ['nengo', 'nengo_dl', 'tensorflow'])}.",
             "",
+            *progress,
             "Test NRMSE over the 64 test series of 5000 steps (the corrected task: "
             f"predict the series 15 steps ahead; the input itself scores "
             f"{BASELINE_NRMSE:.1%}). Every model trained in NengoDL the same way "
@@ -83,8 +106,8 @@ def markdown(record):
                     "epochs",
                     "best epoch",
                     "parameters (paper)",
-                    "s an epoch",
-                    "run",
+                    "s an epoch (last run)",
+                    "finished",
                 ],
                 rows,
             ),
@@ -98,45 +121,78 @@ def main():
     parser.add_argument(
         "--models", nargs="+", choices=list(MODELS), default=list(MODELS)
     )
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=500)
+    parser.add_argument(
+        "--hours", type=float, help="end this run after the epoch past this budget"
+    )
+    parser.add_argument("--checkpoints", default=str(STATE), help="training state")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     steps, epochs = (500, 2) if args.quick else (5000, args.epochs)
     task = mackey_glass_task(steps=steps)
     path = common.RESULTS / "mackey_glass.json"
+    budget = None if args.hours is None else 3600 * args.hours
+    run_start = time.perf_counter()
     for key in args.models:
+        left = None
+        if budget is not None:
+            # the first model trains at least an epoch; the others, if time is left
+            left = max(budget - (time.perf_counter() - run_start), 0.0)
+            if left == 0 and key != args.models[0]:
+                break
         label, make, published = MODELS[key]
         net = make()
-        start = time.perf_counter()
-        result = train(net, task, epochs, verbose=True)
+        checkpoint = None
+        if not args.quick:
+            Path(args.checkpoints).mkdir(parents=True, exist_ok=True)
+            checkpoint = Path(args.checkpoints) / f"{key}_{epochs}_epochs.npz"
+        result = train(
+            net, task, epochs, verbose=True, checkpoint=checkpoint, seconds=left
+        )
         env = common.environment(__file__)
-        row = {
-            "key": key,
-            "model": label,
-            "test_nrmse": result.test_nrmse,
-            "published_nrmse": published,
-            "epochs": epochs,
-            "best_epoch": result.best_epoch,
-            "validation_loss": result.validation_loss,
-            "parameters": parameter_counts(net)["total"],
-            "seconds_per_epoch": result.seconds_per_epoch,
-            "total_s": time.perf_counter() - start,
-            "date": env["date"],
-            "command": env["command"],
-        }
-        print(row, flush=True)
+        print(
+            f"{key}: {result.epochs_done} of {epochs} epochs, "
+            f"{result.seconds_per_epoch:.1f} s an epoch, test NRMSE "
+            f"{result.test_nrmse}",
+            flush=True,
+        )
         if args.quick:
             continue
         record = common.read_json(path) or {"results": []}
-        record["results"] = [
-            r
-            for r in record["results"]
-            if not (r["key"] == key and r["epochs"] == epochs)
-        ] + [row]
         record["environment"] = env
+        progress = record.setdefault("progress", {})
+        if result.test_nrmse is None:
+            progress[key] = (
+                result.epochs_done,
+                epochs,
+                min(result.validation_loss),
+                result.seconds_per_epoch,
+            )
+        else:
+            progress.pop(key, None)
+            row = {
+                "key": key,
+                "model": label,
+                "test_nrmse": result.test_nrmse,
+                "published_nrmse": published,
+                "epochs": epochs,
+                "best_epoch": result.best_epoch,
+                "validation_loss": result.validation_loss,
+                "parameters": parameter_counts(net)["total"],
+                "seconds_per_epoch": result.seconds_per_epoch,
+                "date": env["date"],
+                "command": env["command"],
+            }
+            record["results"] = [
+                r
+                for r in record["results"]
+                if not (r["key"] == key and r["epochs"] == epochs)
+            ] + [row]
         write_results(
             record, markdown(record), path, common.RESULTS / "mackey_glass.md"
         )
+        if result.test_nrmse is None:
+            break  # the budget is spent
 
 
 if __name__ == "__main__":

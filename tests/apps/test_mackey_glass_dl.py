@@ -92,3 +92,26 @@ def test_training_keeps_the_best_validation_epoch():
     # six gradient steps do not learn the series; the test error is measured
     assert np.isfinite(result.test_nrmse) and result.test_nrmse > 0
     assert result.seconds_per_epoch > 0
+    assert result.epochs_done == 6
+
+
+def test_training_resumes_from_its_checkpoint(tmp_path):
+    """Four epochs at once, or one (a time budget of 0 s), then three from
+    the checkpoint: the same losses, weights and test error."""
+    from nengo_lmu.apps.mackey_glass import mackey_glass_task
+    from nengo_lmu.apps.mackey_glass.training import train
+
+    task = mackey_glass_task(n_series=8, steps=40)
+    make = lambda: lmu_stack(layers=1, units=6)  # noqa: E731
+    whole = train(make(), task, 4, learning_rate=1e-2)
+    path = tmp_path / "lmu.npz"
+    first = train(make(), task, 4, learning_rate=1e-2, checkpoint=path, seconds=0)
+    assert first.epochs_done == 1 and first.test_nrmse is None and path.exists()
+    rest = train(make(), task, 4, learning_rate=1e-2, checkpoint=path)
+    assert rest.epochs_done == 4
+    assert np.allclose(rest.validation_loss, whole.validation_loss, rtol=1e-4)
+    assert rest.best_epoch == whole.best_epoch
+    assert rest.test_nrmse == pytest.approx(whole.test_nrmse, rel=1e-4)
+    # a checkpoint of another model is refused by name
+    with pytest.raises(nengo.exceptions.ValidationError, match="checkpoint"):
+        train(lmu_stack(layers=1, units=7), task, 5, checkpoint=path)
