@@ -115,3 +115,32 @@ def test_training_resumes_from_its_checkpoint(tmp_path):
     # a checkpoint of another model is refused by name
     with pytest.raises(nengo.exceptions.ValidationError, match="checkpoint"):
         train(lmu_stack(layers=1, units=7), task, 5, checkpoint=path)
+
+
+def test_the_experiment_trains_every_model_alike(tmp_path):
+    from nengo_lmu.apps.mackey_glass import experiment
+    from nengo_lmu.apps.mackey_glass.figure import figure
+
+    plan = experiment.Plan(n_series=8, steps=40, epochs=2, models=("lmu", "hybrid"))
+    rows = experiment.run(plan, log=None, checkpoints=tmp_path / "state")
+    assert [r["key"] for r in rows] == ["lmu", "hybrid"]
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == [
+        "hybrid_2_epochs.npz",
+        "lmu_2_epochs.npz",
+    ]
+    for row in rows:
+        assert len(row["validation_nrmse"]) == 2 and row["test_nrmse"] > 0
+    text = experiment.table(rows, plan)
+    assert "8 series of 40 steps, 2 epochs each" in text
+    assert text.count("\n| ") == 3  # the header and two rows
+    assert figure(rows, tmp_path / "mg.png").stat().st_size > 10000
+
+
+def test_the_command_does_not_overwrite_unasked(tmp_path):
+    from nengo_lmu.cli import main
+
+    (tmp_path / "mackey_glass.png").write_text("earlier")
+    with pytest.raises(SystemExit, match="mackey_glass.png exist.*--force"):
+        main(["mackey-glass", "--quiet", "--out", str(tmp_path)])
+    assert (tmp_path / "mackey_glass.png").read_text() == "earlier"
+    assert not (tmp_path / "mackey_glass.json").exists()

@@ -9,7 +9,10 @@
 - `nengo_lmu.apps.mackey_glass.lstm`: LSTM layers in NengoDL (Keras'
   ``LSTMCell`` in a TensorNode, its state fed back a step later);
 - `nengo_lmu.apps.mackey_glass.training`: training any of them in NengoDL
-  as the paper did, the best validation epoch kept.
+  as the paper did, the best validation epoch kept, resumable;
+- `nengo_lmu.apps.mackey_glass.experiment`: the three trained alike
+  (`QUICK`, `FULL`) and their table; `nengo_lmu.apps.mackey_glass.figure`:
+  their validation NRMSE by epoch.
 """
 
 from nengo_lmu.apps.mackey_glass.data import (
