@@ -247,7 +247,7 @@ def main(argv=None):
         "--full",
         action="store_true",
         help="T = 100 to 100,000, the spiking memory to 10,000, the LSTM 500 epochs "
-        "at T = 100, 400, 1600 (about 40 min)",
+        "at T = 100, 400, 1600 (about 30 min)",
     )
     cp.add_argument(
         "--no-lstm",

@@ -7,7 +7,7 @@ figure (`PUBLISHED`); `lstm_rows` trains and tests the paper's LSTM baseline;
 command and ``benchmarks/capacity.py`` both use them. `QUICK` takes half a
 minute (the LSTM 100 epochs at T = 100); `FULL` (the paper's four delays,
 the spiking memory up to 10,000, the LSTM 500 epochs at T = 100, 400 and
-1600) about 40 minutes on 2 cores.
+1600) about 30 minutes on 2 cores (the LSTM 25 of them).
 """
 
 import dataclasses
