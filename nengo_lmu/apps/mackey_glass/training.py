@@ -118,7 +118,9 @@ def train(
     ----------
     net : nengo.Network
         A model (``input`` and ``output`` of one dimension each, as the
-        builders of `nengo_lmu.apps.mackey_glass.models` make them).
+        builders of `nengo_lmu.apps.mackey_glass.models` make them). It
+        gains the Node that feeds the series, the output's probe and
+        NengoDL's settings: build a new one for each call.
     task : dict
         `.mackey_glass_task`'s split.
     epochs : int
