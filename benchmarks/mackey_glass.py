@@ -25,13 +25,17 @@ Usage::
     python benchmarks/mackey_glass.py --hours 1        # continue, 500 epochs each
     python benchmarks/mackey_glass.py --models lmu --epochs 20
     python benchmarks/mackey_glass.py --quick   # 500 steps, 2 epochs, writes nothing
+    python benchmarks/mackey_glass.py --figure  # validation NRMSE by epoch, so far
 """
 
 import argparse
 import time
 from pathlib import Path
 
+import numpy as np
+
 from nengo_lmu.apps.mackey_glass import BASELINE_NRMSE, mackey_glass_task
+from nengo_lmu.apps.mackey_glass.figure import figure
 from nengo_lmu.apps.mackey_glass.models import (
     hybrid_stack,
     lmu_stack,
@@ -116,6 +120,30 @@ def markdown(record):
     )
 
 
+def draw(path, checkpoints, epochs):
+    """The validation NRMSE by epoch of every finished model (the record) and
+    every model in training (its checkpoint), beside the paper's numbers."""
+    task = mackey_glass_task()
+    mean_square = float(np.mean(task["validation"][1] ** 2))
+    record = common.read_json(path) or {"results": []}
+    losses = {r["key"]: r["validation_loss"] for r in record["results"]}
+    for key in MODELS:
+        state = Path(checkpoints) / f"{key}_{epochs}_epochs.npz"
+        if key not in losses and state.exists():
+            with np.load(state, allow_pickle=False) as saved:
+                losses[key] = saved["losses"].tolist()
+    rows = [
+        {
+            "model": MODELS[key][0],
+            "published_nrmse": MODELS[key][2],
+            "validation_nrmse": np.sqrt(np.asarray(losses[key]) / mean_square).tolist(),
+        }
+        for key in MODELS
+        if key in losses
+    ]
+    return figure(rows, common.RESULTS / "mackey_glass.png")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -127,7 +155,16 @@ def main():
     )
     parser.add_argument("--checkpoints", default=str(STATE), help="training state")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--figure",
+        action="store_true",
+        help="only draw docs/benchmarks/mackey_glass.png from the record and the "
+        "checkpoints",
+    )
     args = parser.parse_args()
+    if args.figure:
+        draw(common.RESULTS / "mackey_glass.json", args.checkpoints, args.epochs)
+        return
     steps, epochs = (500, 2) if args.quick else (5000, args.epochs)
     task = mackey_glass_task(steps=steps)
     path = common.RESULTS / "mackey_glass.json"
