@@ -6,7 +6,7 @@ from nengo_lmu.apps.capacity.experiment import PUBLISHED_FULL_DELAY, PUBLISHED_R
 
 
 def figure(rows, path):
-    """Draw the rows of `.experiment.run` and the paper's ranges; save as PNG.
+    """Draw the experiment's rows and the paper's ranges; save as PNG.
 
     Each T has a colour: LMU-0 exact as circles, the spiking memories as
     squares (20,000 neurons a sequence and more) or triangles, the LSTM
@@ -17,8 +17,8 @@ def figure(rows, path):
     Parameters
     ----------
     rows : list of dict
-        As `.experiment.run` returns them (exact rows before spiking ones of
-        the same T).
+        As `nengo_lmu.apps.capacity.experiment.run` returns them (exact
+        rows before spiking ones of the same T).
     path : str or path-like
         Where to write the PNG.
 

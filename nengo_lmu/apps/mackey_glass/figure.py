@@ -9,8 +9,9 @@ def figure(rows, path):
     Parameters
     ----------
     rows : list of dict
-        As `.experiment.run` returns them (``validation_nrmse`` after each
-        epoch; ``published_nrmse``, drawn as a dotted line).
+        As `nengo_lmu.apps.mackey_glass.experiment.run` returns them
+        (``validation_nrmse`` after each epoch; ``published_nrmse``, drawn
+        as a dotted line).
     path : str or path-like
         Where to write the PNG.
 
