@@ -35,23 +35,14 @@ from pathlib import Path
 import numpy as np
 
 from nengo_lmu.apps.mackey_glass import BASELINE_NRMSE, mackey_glass_task
+from nengo_lmu.apps.mackey_glass.experiment import MODELS
 from nengo_lmu.apps.mackey_glass.figure import figure
-from nengo_lmu.apps.mackey_glass.models import (
-    hybrid_stack,
-    lmu_stack,
-    lstm_stack,
-    parameter_counts,
-)
+from nengo_lmu.apps.mackey_glass.models import parameter_counts
 from nengo_lmu.apps.mackey_glass.training import train
 
 import _common as common
 from _common import markdown_table, write_results
 
-MODELS = {
-    "lmu": ("LMU: 4 x LMUCell(49, order 4, theta 4 steps)", lmu_stack, 0.04873),
-    "lstm": ("LSTM: 4 x LSTM(25)", lstm_stack, 0.05872),
-    "hybrid": ("hybrid: LMU(40), LSTM(25), LMU(40), LSTM(25)", hybrid_stack, 0.04473),
-}
 PAPER_PARAMETERS = {"lmu": 18326, "lstm": 18026, "hybrid": 18020}
 
 

@@ -94,18 +94,32 @@ def _replace_atomically(path, write):
         partial.unlink(missing_ok=True)
 
 
+def _outputs(command, args, names):
+    """The files a command writes in ``--out``; refused at once if any
+    exists and ``--force`` is not given."""
+    outputs = [Path(args.out) / name for name in names]
+    existing = [str(p) for p in outputs if p.exists()]
+    if existing and not args.force:
+        raise SystemExit(
+            f"nengo-lmu {command}: {', '.join(existing)} exist; pass --force to "
+            "overwrite them, or --out another folder"
+        )
+    return outputs
+
+
+def _write_rows_and_figure(outputs, rows, figure):
+    """The rows as JSON and their figure, each written by a rename."""
+    outputs[0].parent.mkdir(parents=True, exist_ok=True)
+    _replace_atomically(outputs[0], lambda p: p.write_text(json.dumps(rows, indent=2)))
+    _replace_atomically(outputs[1], lambda p: figure(rows, p))
+    print(f"saved {outputs[1]} and {outputs[0]}")
+
+
 def _capacity(args):
     from nengo_lmu.apps.capacity import experiment
     from nengo_lmu.apps.capacity.figure import figure
 
-    out = Path(args.out)
-    outputs = [out / "capacity.json", out / "capacity.png"]
-    existing = [str(p) for p in outputs if p.exists()]
-    if existing and not args.force:
-        raise SystemExit(
-            f"nengo-lmu capacity: {', '.join(existing)} exist; pass --force to "
-            "overwrite them, or --out another folder"
-        )
+    outputs = _outputs("capacity", args, ["capacity.json", "capacity.png"])
     start = time.perf_counter()
     plan = experiment.FULL if args.full else experiment.QUICK
     if args.no_lstm:
@@ -117,24 +131,14 @@ def _capacity(args):
     print()
     print(experiment.table(rows))
     print(f"\ntotal time {(time.perf_counter() - start) / 60:.1f} min")
-    out.mkdir(parents=True, exist_ok=True)
-    _replace_atomically(outputs[0], lambda p: p.write_text(json.dumps(rows, indent=2)))
-    _replace_atomically(outputs[1], lambda p: figure(rows, p))
-    print(f"saved {outputs[1]} and {outputs[0]}")
+    _write_rows_and_figure(outputs, rows, figure)
 
 
 def _mackey_glass(args):
     from nengo_lmu.apps.mackey_glass import experiment
     from nengo_lmu.apps.mackey_glass.figure import figure
 
-    out = Path(args.out)
-    outputs = [out / "mackey_glass.json", out / "mackey_glass.png"]
-    existing = [str(p) for p in outputs if p.exists()]
-    if existing and not args.force:
-        raise SystemExit(
-            f"nengo-lmu mackey-glass: {', '.join(existing)} exist; pass --force to "
-            "overwrite them, or --out another folder"
-        )
+    outputs = _outputs("mackey-glass", args, ["mackey_glass.json", "mackey_glass.png"])
     plan = experiment.FULL if args.full else experiment.QUICK
     start = time.perf_counter()
     rows = experiment.run(
@@ -143,10 +147,7 @@ def _mackey_glass(args):
     print()
     print(experiment.table(rows, plan))
     print(f"\ntotal time {(time.perf_counter() - start) / 60:.1f} min")
-    out.mkdir(parents=True, exist_ok=True)
-    _replace_atomically(outputs[0], lambda p: p.write_text(json.dumps(rows, indent=2)))
-    _replace_atomically(outputs[1], lambda p: figure(rows, p))
-    print(f"saved {outputs[1]} and {outputs[0]}")
+    _write_rows_and_figure(outputs, rows, figure)
 
 
 def _download(args):
