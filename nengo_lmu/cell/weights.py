@@ -51,6 +51,55 @@ def glorot_uniform(rng, shape):
     return rng.uniform(-limit, limit, size=shape)
 
 
+def glorot_normal(rng, shape):
+    """Keras' ``glorot_normal``: a normal truncated at two standard deviations.
+
+    Its standard deviation before truncation is :math:`\\sigma = \\sqrt{2 /
+    (n_{in} + n_{out})} / 0.8796`, the divisor being the standard deviation
+    of a unit normal truncated at :math:`\\pm 2`, so that the draws have the
+    variance :math:`2 / (n_{in} + n_{out})`. Draws outside :math:`\\pm
+    2 \\sigma` are drawn again.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        The random number generator to draw from.
+    shape : tuple of int
+        ``(n_out, n_in)`` (symmetric, as for `glorot_uniform`).
+
+    Returns
+    -------
+    ndarray
+        Of shape ``shape``.
+    """
+    sigma = np.sqrt(2.0 / (shape[0] + shape[1])) / 0.87962566103423978
+    draws = rng.standard_normal(size=shape)
+    outside = np.abs(draws) > 2
+    while outside.any():
+        draws[outside] = rng.standard_normal(size=int(outside.sum()))
+        outside = np.abs(draws) > 2
+    return sigma * draws
+
+
+def lecun_uniform(rng, shape):
+    """Keras' ``lecun_uniform``: :math:`U(-l, l)`, :math:`l = \\sqrt{3 / n_{in}}`.
+
+    Parameters
+    ----------
+    rng : numpy.random.RandomState
+        The random number generator to draw from.
+    shape : tuple of int
+        ``(n_out, n_in)`` (Nengo's orientation; only ``n_in`` sets the limit).
+
+    Returns
+    -------
+    ndarray
+        Independent draws of :math:`U(-l, l)`, of shape ``shape``.
+    """
+    limit = np.sqrt(3.0 / shape[1])
+    return rng.uniform(-limit, limit, size=shape)
+
+
 def orthogonal(rng, shape):
     """Keras' ``orthogonal`` initialiser for a Keras kernel of ``shape``.
 

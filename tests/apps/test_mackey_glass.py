@@ -102,3 +102,37 @@ def test_the_papers_lmu_has_its_parameter_count():
         sim.run_steps(200)
     out = sim.data[probe]
     assert out.shape == (200, 1) and np.all(np.isfinite(out)) and np.std(out) > 1e-3
+
+
+def test_the_papers_initial_weights():
+    """e_x and e_h lecun-uniform, e_m zero, the kernels glorot-normal: as the
+    paper's own cell drew them; KerasLMU's draw is the other choice."""
+    from nengo_lmu.apps.mackey_glass.models import lmu_stack, paper_weights
+
+    w = paper_weights(49, 4, 49, np.random.RandomState(0))
+    assert {k: v.shape for k, v in w.items()} == {
+        "input_encoders": (1, 49),
+        "hidden_encoders": (1, 49),
+        "memory_encoders": (1, 4),
+        "memory_kernel": (49, 4),
+        "input_kernel": (49, 49),
+        "hidden_kernel": (49, 49),
+        "hidden_bias": (49,),
+    }
+    assert np.all(w["memory_encoders"] == 0) and np.all(w["hidden_bias"] == 0)
+    assert np.abs(w["hidden_encoders"]).max() <= np.sqrt(3 / 49)
+    sigma = np.sqrt(2 / 98) / 0.87962566103423978
+    assert np.abs(w["hidden_kernel"]).max() <= 2 * sigma
+    # unlike KerasLMU's orthogonal W_h
+    assert not np.allclose(w["hidden_kernel"] @ w["hidden_kernel"].T, np.eye(49))
+
+    paper, keras = lmu_stack(), lmu_stack(initializers="keraslmu")
+    first = paper.cells[0].get_weights()
+    assert np.all(first["memory_encoders"] == 0)
+    assert np.array_equal(
+        first["hidden_kernel"], lmu_stack().cells[0].get_weights()["hidden_kernel"]
+    )
+    k = keras.cells[0].get_weights()["hidden_kernel"]
+    assert np.allclose(k @ k.T, np.eye(49), atol=1e-6)
+    with pytest.raises(ValidationError, match="initializers"):
+        lmu_stack(initializers="glorot")
