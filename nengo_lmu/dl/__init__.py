@@ -1,5 +1,6 @@
 """Everything NengoDL: the memory's builder, an opt-in faster dense product,
-and the settings and simulators that nengo-lmu's own pipelines use.
+opt-in spike-aware training, and the settings and simulators that
+nengo-lmu's own pipelines use.
 
 Importing this package imports NengoDL and TensorFlow; the rest of
 nengo-lmu imports without them.
@@ -12,6 +13,10 @@ from nengo_lmu.dl.builders import (
     restore_dot_builder,
 )
 from nengo_lmu.dl.simulation import configure, predict, simulator
+from nengo_lmu.dl.spike_aware import (
+    StraightThroughRegularSpikingBuilder,
+    spike_aware_training,
+)
 
 __all__ = [
     "MatMulDotIncBuilder",
@@ -21,4 +26,6 @@ __all__ = [
     "predict",
     "restore_dot_builder",
     "simulator",
+    "spike_aware_training",
+    "StraightThroughRegularSpikingBuilder",
 ]

@@ -144,3 +144,50 @@ def test_the_command_does_not_overwrite_unasked(tmp_path):
         main(["mackey-glass", "--quiet", "--out", str(tmp_path)])
     assert (tmp_path / "mackey_glass.png").read_text() == "earlier"
     assert not (tmp_path / "mackey_glass.json").exists()
+
+
+def test_the_trained_model_with_spiking_neurons(tmp_path):
+    """The rate model's NRMSE comes back from its checkpoint; spiking neurons
+    approach it as the rates grow, with proportionally more spikes; spike-aware
+    fine-tuning trains the converted model from there."""
+    import functools
+
+    from nengo_lmu.apps.mackey_glass import mackey_glass_task
+    from nengo_lmu.apps.mackey_glass import spiking
+    from nengo_lmu.apps.mackey_glass.training import load_best_weights, train
+
+    task = mackey_glass_task(n_series=64, steps=50)
+    make = functools.partial(lmu_stack, layers=1, units=6)
+    path = tmp_path / "lmu.npz"
+    trained = train(make(), task, 3, learning_rate=1e-2, checkpoint=path)
+    rate = spiking.evaluate(path, task["test"], None, make=make)
+    assert rate.nrmse == pytest.approx(trained.test_nrmse, rel=1e-4)
+    assert rate.spikes_per_step == 0 and rate.neurons == 6
+
+    few, more, many = (
+        spiking.evaluate(path, task["test"], s, None, make=make)
+        for s in (1e4, 1e5, 1e6)
+    )
+    assert few.spikes_per_step > 0
+    # once the spiking network follows the rate one, the spikes grow with the
+    # rate scale
+    assert many.spikes_per_step == pytest.approx(10 * more.spikes_per_step, rel=0.05)
+    assert abs(many.nrmse - rate.nrmse) < abs(few.nrmse - rate.nrmse)
+    assert abs(many.nrmse - rate.nrmse) < 0.001 * rate.nrmse
+
+    tuned = spiking.fine_tune(
+        path, task, 2, 100, make=make, checkpoint=tmp_path / "tuned.npz"
+    )
+    assert tuned.epochs_done == 2 and np.isfinite(tuned.test_nrmse)
+    # the fine-tuned weights load into the same model, and run as in training
+    again = spiking.evaluate(
+        path, task["test"], 100, None, make=make, tuned=tmp_path / "tuned.npz"
+    )
+    assert again.nrmse == pytest.approx(tuned.test_nrmse, rel=1e-4)
+
+    with pytest.raises(FileNotFoundError, match="no training checkpoint"):
+        load_best_weights(tmp_path / "missing.npz")
+    with pytest.raises(nengo.exceptions.ValidationError, match="another model"):
+        spiking.evaluate(path, task["test"], make=functools.partial(make, units=7))
+    with pytest.raises(nengo.exceptions.ValidationError, match="multiple of 32"):
+        spiking.evaluate(path, (task["test"][0][:5], task["test"][1][:5]), make=make)

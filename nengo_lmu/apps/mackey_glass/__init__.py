@@ -10,6 +10,8 @@
   ``LSTMCell`` in a TensorNode, its state fed back a step later);
 - `nengo_lmu.apps.mackey_glass.training`: training any of them in NengoDL
   as the paper did, the best validation epoch kept, resumable;
+- `nengo_lmu.apps.mackey_glass.spiking`: the trained LMU with spiking
+  hidden neurons, measured, and fine-tuned through its spikes;
 - `nengo_lmu.apps.mackey_glass.experiment`: the three trained alike
   (`QUICK`, `FULL`) and their table; `nengo_lmu.apps.mackey_glass.figure`:
   their validation NRMSE by epoch.

@@ -160,6 +160,66 @@ def _epochs_class():
     return Epochs
 
 
+def attach_series(net):
+    """Add the Node that feeds the series and the output's probe to ``net``.
+
+    With NengoDL's settings for whole sequences (every step probed), as
+    `train` and `.spiking` run the models. Once only: the pair is kept as
+    ``net.series`` and returned again on later calls.
+
+    Parameters
+    ----------
+    net : nengo.Network
+        A model with ``input`` and ``output`` of one dimension each.
+
+    Returns
+    -------
+    source : nengo.Node
+    probe : nengo.Probe
+    """
+    from nengo_lmu.dl import configure  # pylint: disable=import-outside-toplevel
+
+    if getattr(net, "series", None) is not None:
+        return net.series
+    with net:
+        configure(keep_history=True)
+        source = nengo.Node(np.zeros(1), label="series")
+        nengo.Connection(source, net.input, synapse=None)
+        probe = nengo.Probe(net.output)
+    net.series = (source, probe)
+    return net.series
+
+
+def load_best_weights(path):
+    """The best epoch's weights saved in a `train` checkpoint.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The checkpoint (``.npz``).
+
+    Returns
+    -------
+    list of ndarray
+        NengoDL's ``keras_model`` weights, in order.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no training checkpoint at {path}: train the model first "
+            "(python benchmarks/mackey_glass.py)"
+        )
+    with np.load(path, allow_pickle=False) as data:
+        count = sum(1 for key in data.files if key[5:].isdigit() and key[:5] == "best_")
+        if count == 0:
+            raise ValidationError(
+                f"{path} holds no best weights ('best_0', ...): it is not a "
+                "checkpoint of nengo_lmu.apps.mackey_glass.training.train",
+                attr="path",
+            )
+        return [data[f"best_{i}"] for i in range(count)]
+
+
 def train(
     net,
     task,
@@ -183,7 +243,8 @@ def train(
         A model (``input`` and ``output`` of one dimension each, as the
         builders of `nengo_lmu.apps.mackey_glass.models` make them). It
         gains the Node that feeds the series, the output's probe and
-        NengoDL's settings: build a new one for each call.
+        NengoDL's settings (`attach_series`), and is trained from the
+        weights it holds: build a new one for each run.
     task : dict
         `.mackey_glass_task`'s split.
     epochs : int
@@ -208,13 +269,9 @@ def train(
     """
     import tensorflow as tf  # pylint: disable=import-outside-toplevel
 
-    from nengo_lmu.dl import configure, simulator  # pylint: disable=import-outside-toplevel
+    from nengo_lmu.dl import simulator  # pylint: disable=import-outside-toplevel
 
-    with net:
-        configure(keep_history=True)
-        source = nengo.Node(np.zeros(1), label="series")
-        nengo.Connection(source, net.input, synapse=None)
-        probe = nengo.Probe(net.output)
+    source, probe = attach_series(net)
     fit, validation, test = task["fit"], task["validation"], task["test"]
     batch = min(BATCH_SIZE, len(fit[0]))
     path = None if checkpoint is None else Path(checkpoint)
