@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from nengo_lmu.apps.psmnist.settings import with_settings
+from nengo_lmu.io.atomic import write_atomically
 
 
 def _psmnist(args):
@@ -82,18 +83,6 @@ def _reproduce_paper(args):
         print(f"{name:<32} {value}")
 
 
-def _replace_atomically(path, write):
-    """``write(partial)`` writes a file next to ``path``; it then becomes
-    ``path`` in one rename, so that an interrupted write leaves an earlier
-    file whole."""
-    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
-    try:
-        write(partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 def _outputs(command, args, names):
     """The files a command writes in ``--out``; refused at once if any
     exists and ``--force`` is not given."""
@@ -110,8 +99,8 @@ def _outputs(command, args, names):
 def _write_rows_and_figure(outputs, rows, figure):
     """The rows as JSON and their figure, each written by a rename."""
     outputs[0].parent.mkdir(parents=True, exist_ok=True)
-    _replace_atomically(outputs[0], lambda p: p.write_text(json.dumps(rows, indent=2)))
-    _replace_atomically(outputs[1], lambda p: figure(rows, p))
+    write_atomically(outputs[0], lambda p: p.write_text(json.dumps(rows, indent=2)))
+    write_atomically(outputs[1], lambda p: figure(rows, p))
     print(f"saved {outputs[1]} and {outputs[0]}")
 
 

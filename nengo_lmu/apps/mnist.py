@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.io.atomic import write_atomically
+
 ENV_VAR = "NENGO_LMU_DATA"
 
 # MD5 of the uncompressed files (the original distribution's checksums)
@@ -81,8 +83,15 @@ def _read_idx(directory, key):
     for candidate, opener in ((name + ".gz", gzip.open), (name, open)):
         file = directory / candidate
         if file.exists():
-            with opener(file, "rb") as f:
-                data = f.read()
+            try:
+                with opener(file, "rb") as f:
+                    data = f.read()
+            except (OSError, EOFError) as error:
+                # gzip's BadGzipFile and a truncated stream's EOFError
+                raise ValidationError(
+                    f"{file} is damaged: it cannot be read ({error}). " + HOW_TO_GET,
+                    attr="path",
+                ) from None
             break
     else:
         raise ValidationError(
@@ -125,7 +134,9 @@ def download_mnist(directory, mirrors=MIRRORS):
     """Download the four MNIST files into ``directory`` (checksums checked).
 
     Files already there and intact are kept; each missing or corrupt one is
-    fetched from the first mirror that gives an intact copy.
+    fetched from the first mirror that gives an intact copy. A download is
+    checked before it replaces anything: a corrupt file stays where it is
+    until a verified copy takes its place (the error says so if none does).
 
     Parameters
     ----------
@@ -143,26 +154,54 @@ def download_mnist(directory, mirrors=MIRRORS):
     directory.mkdir(parents=True, exist_ok=True)
     for key, (name, md5) in MNIST_FILES.items():
         target = directory / (name + ".gz")
+        damaged = None
         if target.exists():
             try:
                 _read_idx(directory, key)
                 continue
-            except ValidationError:
-                target.unlink()
+            except ValidationError as error:
+                # kept until a verified copy replaces it
+                damaged = error
         errors = []
         for mirror in mirrors:
             try:
-                with urllib.request.urlopen(mirror + name + ".gz", timeout=60) as r:
-                    with open(target, "wb") as f:
-                        shutil.copyfileobj(r, f)
-                _read_idx(directory, key)
+                write_atomically(target, lambda partial: _fetch(mirror, name, partial))
                 break
             except (OSError, ValidationError) as error:
                 errors.append(f"{mirror}: {error}")
-                target.unlink(missing_ok=True)
         else:
-            raise OSError(f"could not download {name}.gz: " + "; ".join(errors))
+            kept = (
+                f"; the file already there is kept as it was ({damaged})"
+                if damaged is not None
+                else ""
+            )
+            raise OSError(f"could not download {name}.gz: " + "; ".join(errors) + kept)
     return directory
+
+
+def _fetch(mirror, name, path):
+    """Download ``name.gz`` from ``mirror`` into ``path``, and check it."""
+    with urllib.request.urlopen(mirror + name + ".gz", timeout=60) as r:
+        with open(path, "wb") as f:
+            shutil.copyfileobj(r, f)
+    _check_download(path, name)
+
+
+def _check_download(path, name):
+    """Refuse a downloaded file whose contents fail MNIST's checksum."""
+    md5 = {n: m for n, m in MNIST_FILES.values()}[name]
+    with gzip.open(path, "rb") as f:
+        try:
+            data = f.read()
+        except (OSError, EOFError) as error:
+            raise ValidationError(
+                f"the download is not a gzip file ({error})", attr="path"
+            ) from None
+    digest = hashlib.md5(data).hexdigest()
+    if digest != md5:
+        raise ValidationError(
+            f"the download's MD5 is {digest}, expected {md5}", attr="path"
+        )
 
 
 def psmnist(permutation="paper", path=None):

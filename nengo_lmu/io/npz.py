@@ -10,10 +10,13 @@ not a plain numeric array is refused.
 
 import inspect
 import json
+from pathlib import Path
 
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+
+from nengo_lmu.io.atomic import write_atomically
 
 # the key under which the structure description is stored, as JSON text
 METADATA_KEY = "__metadata__"
@@ -75,7 +78,9 @@ def save_parameters(path, parameters, metadata):
     """Save named arrays and a JSON-serialisable ``metadata`` dict to ``path``.
 
     The file is a plain ``.npz`` (one array per name, and the metadata as a
-    JSON string under ``"__metadata__"``); it loads without pickle.
+    JSON string under ``"__metadata__"``); it loads without pickle. It is
+    written beside ``path`` and renamed onto it (`.write_atomically`), so
+    that an interrupted save leaves an earlier file whole.
 
     Parameters
     ----------
@@ -90,7 +95,12 @@ def save_parameters(path, parameters, metadata):
         raise ValidationError(f"{METADATA_KEY!r} is a reserved name", attr="parameters")
     arrays = {name: np.asarray(value) for name, value in parameters.items()}
     arrays[METADATA_KEY] = np.array(json.dumps(metadata, sort_keys=True))
-    np.savez(path, **arrays)
+    # as np.savez names it, written beside it first: an interrupted save
+    # leaves an earlier file whole
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    write_atomically(path, lambda partial: np.savez(partial, **arrays))
 
 
 def load_parameters(path, shapes=None, metadata=None):

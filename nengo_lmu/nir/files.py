@@ -9,6 +9,8 @@ from pathlib import Path
 
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.io.atomic import write_atomically
+
 
 def write(path, graph):
     """Write ``graph`` to ``path`` (``.nir``, NIR's HDF5 format).
@@ -27,13 +29,7 @@ def write(path, graph):
         raise ValidationError(
             f"must be a nir.NIRGraph, got {type(graph).__name__}", attr="graph"
         )
-    path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        nir.write(partial, graph)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_atomically(path, lambda partial: nir.write(partial, graph))
 
 
 def read(path):

@@ -70,3 +70,31 @@ def test_no_directory_says_how_to_get_the_data(monkeypatch):
     monkeypatch.delenv("NENGO_LMU_DATA", raising=False)
     with pytest.raises(ValidationError, match="NENGO_LMU_DATA is not set"):
         mnist_directory()
+
+
+@needs_data
+def test_download_replaces_a_corrupt_file_only_with_a_verified_copy(tmp_path):
+    from nengo_lmu.apps.mnist import download_mnist
+
+    good = (DATA / "mnist").resolve().as_uri() + "/"
+    bad_dir = tmp_path / "bad mirror"
+    bad_dir.mkdir()
+    for name, _ in MNIST_FILES.values():
+        with gzip.open(bad_dir / (name + ".gz"), "wb") as f:
+            f.write(b"not MNIST")
+    bad = bad_dir.resolve().as_uri() + "/"
+    target = tmp_path / "mnist"
+    download_mnist(target, mirrors=[good])
+    assert load_mnist(tmp_path)["test_labels"].shape == (10000,)
+
+    # a damaged file survives a download that fails its checksum, and the
+    # error says so
+    labels = target / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(b"damaged")
+    with pytest.raises(OSError, match="MD5.*kept as it was"):
+        download_mnist(target, mirrors=[bad])
+    assert labels.read_bytes() == b"damaged"
+    assert not [p.name for p in target.iterdir() if p.name.startswith(".")]
+    # a verified copy replaces it
+    download_mnist(target, mirrors=[bad, good])
+    assert load_mnist(tmp_path)["test_labels"].shape == (10000,)

@@ -26,6 +26,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.apps.mackey_glass.data import nrmse
+from nengo_lmu.io.atomic import write_atomically
 
 BATCH_SIZE = 32
 
@@ -67,12 +68,7 @@ def _save(path, epoch, losses, best_epoch, weights, best, moments):
     }
     for prefix, values in (("weight", weights), ("best", best), ("adam", moments)):
         arrays.update({f"{prefix}_{i}": np.asarray(v) for i, v in enumerate(values)})
-    partial = path.with_name(f".{path.stem}.partial.npz")
-    try:
-        np.savez(partial, **arrays)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_atomically(path, lambda partial: np.savez(partial, **arrays))
 
 
 def _load(path, weights, moments):
