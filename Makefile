@@ -69,7 +69,7 @@ docs: $(DOCS_STAMP)
 # the psMNIST pipeline, quick settings (minutes): train on the parallel path,
 # convert to spiking, evaluate; MNIST from $(DATA)
 demo: $(STAMP)
-	$(BIN)/nengo-lmu psmnist --data $(DATA) --out psmnist-output
+	$(BIN)/nengo-lmu psmnist --data $(DATA) --out psmnist-output --force
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/memory_speed.py

@@ -23,6 +23,11 @@
     neurons as an NIR file (`nengo_lmu.apps.nir_export`).
 
 MNIST is read from ``--data`` or ``$NENGO_LMU_DATA``.
+
+An error ends a command with one line on stderr, ``nengo-lmu COMMAND:
+what is wrong``, and the exit status 2 for a refused argument or 1 for a
+run that failed; ``nengo-lmu --debug COMMAND ...`` shows the traceback
+instead. ``nengo-lmu --version`` prints the version.
 """
 
 import argparse
@@ -44,8 +49,9 @@ def _psmnist(args):
         # a stage of its own, before any --set n_test_loihi=... (which wins)
         assignments.insert(0, f"n_test_loihi={1000 if args.full else 100}")
     settings = with_settings(FULL if args.full else QUICK, assignments)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    model, figure_path, record = _outputs(
+        "psmnist", args, ["psmnist.npz", "psmnist.png", "psmnist.json"]
+    )
     start = time.perf_counter()
     pipeline = Pipeline(settings, data=args.data, verbose=not args.quiet)
     pipeline.run()
@@ -56,16 +62,18 @@ def _psmnist(args):
         f"\ntotal time {elapsed / 60:.1f} min; dt {settings.dt} s, "
         f"{settings.steps_per_pixel} steps per pixel"
     )
-    params = pipeline.save(out / "psmnist.npz")
-    figure = pipeline.figure(out / "psmnist.png")
     results = {
         "settings": dataclasses.asdict(settings),
         "results": pipeline.results,
         "timings": pipeline.timings,
         "total_seconds": elapsed,
     }
-    (out / "psmnist.json").write_text(json.dumps(results, indent=2))
-    print(f"saved {params}, {figure} and {out / 'psmnist.json'}")
+    # the folder is made only now that there is something to put in it
+    model.parent.mkdir(parents=True, exist_ok=True)
+    pipeline.save(model)
+    write_atomically(figure_path, pipeline.figure)
+    write_atomically(record, lambda p: p.write_text(json.dumps(results, indent=2)))
+    print(f"saved {model}, {figure_path} and {record}")
 
 
 def _reproduce_paper(args):
@@ -90,10 +98,25 @@ def _outputs(command, args, names):
     existing = [str(p) for p in outputs if p.exists()]
     if existing and not args.force:
         raise SystemExit(
-            f"nengo-lmu {command}: {', '.join(existing)} exist; pass --force to "
+            f"{', '.join(existing)} exist; pass --force to "
             "overwrite them, or --out another folder"
         )
     return outputs
+
+
+def _output_arguments(parser, default, written):
+    """``--out`` and ``--force`` of a command that writes files."""
+    parser.add_argument(
+        "--out",
+        default=default,
+        help=f"the folder to write {written} in; made once the run succeeds",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite those files if they exist (the command refuses before "
+        "it starts otherwise)",
+    )
 
 
 def _write_rows_and_figure(outputs, rows, figure):
@@ -162,12 +185,52 @@ def _export_nir(args):
             overwrite=args.force,
         )
     except ValidationError as error:
-        raise SystemExit(f"nengo-lmu export-nir: {error}") from None
+        raise SystemExit(str(error)) from None
     nodes = ", ".join(f"{n} {k}" for k, n in sorted(written["nodes"].items()))
     print(
         f"wrote {written['path']}: {nodes} (hidden neurons at rate_scale "
         f"{written['rate_scale']:g}, readout synapse {written['synapse']:g} s)"
     )
+
+
+class UsageError(SystemExit):
+    """A refused argument: exit status 2, the message in ``str()``."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.code = 2
+
+
+class RunFailed(SystemExit):
+    """A run that failed: exit status 1, the message in ``str()``."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.code = 1
+
+
+def _run(args):
+    """Run the command; an error becomes one line on stderr and an exit."""
+    try:
+        args.run(args)
+    except SystemExit as refusal:
+        if not isinstance(refusal.code, str):
+            raise
+        # the commands refuse bad arguments with a message
+        print(f"nengo-lmu {args.command}: {refusal.code}", file=sys.stderr)
+        raise UsageError(refusal.code) from None
+    except KeyboardInterrupt:
+        print(f"nengo-lmu {args.command}: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        if args.debug:
+            raise
+        message = f"{type(error).__name__}: {error}"
+        print(
+            f"nengo-lmu {args.command}: {message} (--debug shows the traceback)",
+            file=sys.stderr,
+        )
+        raise RunFailed(message) from None
 
 
 def main(argv=None):
@@ -181,10 +244,20 @@ def main(argv=None):
     Returns
     -------
     int
-        The exit status, 0 (errors exit through `SystemExit`).
+        The exit status, 0 (errors exit through `SystemExit`: `UsageError`,
+        status 2, for a refused argument; `RunFailed`, status 1, for a run
+        that failed).
     """
+    from nengo_lmu.version import version  # pylint: disable=import-outside-toplevel
+
     parser = argparse.ArgumentParser(
         prog="nengo-lmu", description="Legendre Memory Units in Nengo."
+    )
+    parser.add_argument("--version", action="version", version=f"nengo-lmu {version}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the Python traceback of an error instead of one line",
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -193,7 +266,11 @@ def main(argv=None):
     )
     ps.add_argument("--full", action="store_true", help="the full run (hours)")
     ps.add_argument("--data", help="MNIST directory (default: $NENGO_LMU_DATA)")
-    ps.add_argument("--out", default="psmnist-output", help="output directory")
+    _output_arguments(
+        ps,
+        "psmnist-output",
+        "psmnist.npz (the trained model), psmnist.png and psmnist.json (the results)",
+    )
     ps.add_argument(
         "--set",
         action="append",
@@ -244,14 +321,8 @@ def main(argv=None):
         action="store_true",
         help="leave out the LSTM baseline (which needs TensorFlow)",
     )
-    cp.add_argument(
-        "--out",
-        default="capacity-output",
-        help="where to write capacity.json (the rows) and capacity.png (the "
-        "figure); made if missing",
-    )
-    cp.add_argument(
-        "--force", action="store_true", help="overwrite those files if they exist"
+    _output_arguments(
+        cp, "capacity-output", "capacity.json (the rows) and capacity.png (the figure)"
     )
     cp.add_argument("--quiet", action="store_true", help="no progress output")
     cp.set_defaults(run=_capacity)
@@ -271,14 +342,10 @@ def main(argv=None):
         help="a folder for each model's training state, so that a stopped run "
         "continues where it was",
     )
-    mg.add_argument(
-        "--out",
-        default="mackey-glass-output",
-        help="where to write mackey_glass.json (the rows) and mackey_glass.png "
-        "(validation NRMSE by epoch); made if missing",
-    )
-    mg.add_argument(
-        "--force", action="store_true", help="overwrite those files if they exist"
+    _output_arguments(
+        mg,
+        "mackey-glass-output",
+        "mackey_glass.json (the rows) and mackey_glass.png (validation NRMSE by epoch)",
     )
     mg.add_argument("--quiet", action="store_true", help="no progress output")
     mg.set_defaults(run=_mackey_glass)
@@ -325,7 +392,7 @@ def main(argv=None):
     nx.set_defaults(run=_export_nir)
 
     args = parser.parse_args(argv)
-    args.run(args)
+    _run(args)
     return 0
 
 

@@ -77,6 +77,20 @@ def test_psmnist_command(tmp_path, capsys):
     assert model.cell.units == 32
     with pytest.raises(SystemExit, match="expected NAME=VALUE"):
         main(["psmnist", "--set", "nonsense=3"])
+    # a second run refuses to overwrite, before it starts
+    before = (tmp_path / "psmnist.npz").read_bytes()
+    with pytest.raises(SystemExit, match="psmnist.npz.*exist.*--force"):
+        main(args)
+    assert (tmp_path / "psmnist.npz").read_bytes() == before
+
+
+def test_psmnist_command_makes_no_folder_for_a_failed_run(tmp_path):
+    from nengo_lmu.cli import RunFailed
+
+    out = tmp_path / "new"
+    with pytest.raises(RunFailed, match="no mnist has no train-images"):
+        main(["psmnist", "--data", str(tmp_path / "no mnist"), "--out", str(out)])
+    assert not out.exists()
 
 
 @needs_data

@@ -204,7 +204,13 @@ def with_settings(settings, assignments):
             )
         default = getattr(settings, name)
         kind = type(default) if default is not None else int
-        overrides[name] = None if value == "None" else kind(value)
+        try:
+            overrides[name] = None if value == "None" else kind(value)
+        except ValueError:
+            raise SystemExit(
+                f"--set {assignment!r}: {name} must be of type {kind.__name__} "
+                f"(it is {default!r} now)"
+            ) from None
     try:
         return dataclasses.replace(settings, **overrides)
     except ValueError as error:
