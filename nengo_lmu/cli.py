@@ -194,7 +194,13 @@ def _export_nir(args):
 
 
 class UsageError(SystemExit):
-    """A refused argument: exit status 2, the message in ``str()``."""
+    """A refused argument: exit status 2, the message in ``str()``.
+
+    Parameters
+    ----------
+    message : str
+        What was refused, and what to do.
+    """
 
     def __init__(self, message):
         super().__init__(message)
@@ -202,7 +208,13 @@ class UsageError(SystemExit):
 
 
 class RunFailed(SystemExit):
-    """A run that failed: exit status 1, the message in ``str()``."""
+    """A run that failed: exit status 1, the message in ``str()``.
+
+    Parameters
+    ----------
+    message : str
+        The error, as one line.
+    """
 
     def __init__(self, message):
         super().__init__(message)
