@@ -10,6 +10,7 @@ not a plain numeric array is refused.
 
 import inspect
 import json
+import zipfile
 from pathlib import Path
 
 import nengo
@@ -122,23 +123,27 @@ def load_parameters(path, shapes=None, metadata=None):
     metadata : dict
         The file's metadata.
     """
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except ValueError as error:
-        # numpy raises ValueError for object arrays when pickle is not allowed
-        raise ValidationError(
-            f"{path} holds something other than plain arrays ({error}); "
-            "it was not written by nengo-lmu and is refused",
-            attr="path",
-        ) from None
+    arrays = _read_npz(Path(path))
     if METADATA_KEY not in arrays:
         raise ValidationError(
-            f"{path} has no {METADATA_KEY!r} entry; it was not written by "
-            "nengo_lmu.save_parameters",
+            f"{path} has no {METADATA_KEY!r} entry, so it was not written by "
+            "nengo_lmu.save_parameters (LMUCell.save, LMUClassifier.save), or "
+            f"it lost that entry; its arrays: {sorted(arrays)}",
             attr="path",
         )
-    stored = json.loads(str(arrays.pop(METADATA_KEY)))
+    text = arrays.pop(METADATA_KEY)
+    try:
+        if text.dtype.kind != "U" or text.shape != ():
+            raise ValueError(f"a {text.dtype} array of shape {text.shape}")
+        stored = json.loads(str(text))
+        if not isinstance(stored, dict):
+            raise ValueError(f"a JSON {type(stored).__name__}, not an object")
+    except ValueError as error:
+        raise ValidationError(
+            f"{path}: its {METADATA_KEY!r} entry is not the JSON description "
+            f"that nengo_lmu.save_parameters writes ({error})",
+            attr="path",
+        ) from None
     if metadata is not None:
         differences = [
             f"{key}: file has {stored.get(key, '<missing>')!r}, expected {value!r}"
@@ -153,6 +158,43 @@ def load_parameters(path, shapes=None, metadata=None):
     if shapes is not None:
         arrays = check_parameters(arrays, shapes, attr="path")
     return arrays, stored
+
+
+def _read_npz(path):
+    """Every array of an ``.npz`` file, or an error that says what is wrong."""
+    if not path.exists():
+        raise ValidationError(
+            f"there is no file {path}; save a model with its save() method, or "
+            "pass the path of one",
+            attr="path",
+        )
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder, not an .npz file", attr="path")
+    with open(path, "rb") as f:
+        start = f.read(4)
+    # an npz file is a zip archive: local file headers, or an empty archive's end
+    if start not in (b"PK\x03\x04", b"PK\x05\x06"):
+        what = "empty" if not start else f"it starts with {start!r}"
+        raise ValidationError(
+            f"{path} is not an .npz file (a zip archive of arrays): {what}",
+            attr="path",
+        )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except ValueError as error:
+        # numpy raises ValueError for object arrays when pickle is not allowed
+        raise ValidationError(
+            f"{path} holds something other than plain arrays ({error}); "
+            "it was not written by nengo-lmu and is refused",
+            attr="path",
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as error:
+        raise ValidationError(
+            f"{path} is damaged (an incomplete copy or a broken download?): "
+            f"{type(error).__name__}: {error}",
+            attr="path",
+        ) from None
 
 
 # neuron types that a file may name (with their numeric parameters); others
@@ -275,7 +317,13 @@ def load_model(path, model, overrides):
             f"{path} holds a {metadata.get('model')!r} model, not an {model}",
             attr="path",
         )
-    structure = metadata["structure"]
+    structure = metadata.get("structure")
+    if not isinstance(structure, dict):
+        raise ValidationError(
+            f"{path}: its metadata has no 'structure' (the {model}'s constructor "
+            f"arguments); found the keys {sorted(metadata)}",
+            attr="path",
+        )
     conflicts = [
         f"{key}={value!r} (file: {structure[key]!r})"
         for key, value in overrides.items()

@@ -51,3 +51,48 @@ def test_write_atomically_replaces_only_when_the_write_finishes(tmp_path):
     write_atomically(path, lambda partial: partial.write_text("new"))
     assert path.read_text() == "new"
     assert partial_path(path).name == ".record.partial.json"
+
+
+def _damaged(kind, good):
+    data = good.read_bytes()
+    return {
+        "empty": b"",
+        "text": b"hello",
+        "half": data[: len(data) // 2],
+        "flipped byte": data[:60] + bytes([data[60] ^ 0xFF]) + data[61:],
+    }[kind]
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("empty", "is not an .npz file.*empty"),
+        ("text", "is not an .npz file.*starts with b'hell'"),
+        ("half", "is damaged.*BadZipFile"),
+        ("flipped byte", "is damaged.*CRC"),
+    ],
+)
+def test_a_damaged_file_is_refused_by_name(tmp_path, kind, message):
+    good = tmp_path / "good.npz"
+    npz.save_parameters(good, {"w": np.ones((3, 4))}, {"model": "LMUCell"})
+    bad = tmp_path / f"{kind}.npz"
+    bad.write_bytes(_damaged(kind, good))
+    with pytest.raises(npz.ValidationError, match=message):
+        npz.load_parameters(bad)
+
+
+def test_files_without_nengo_lmus_metadata_are_refused(tmp_path):
+    with pytest.raises(npz.ValidationError, match="there is no file .*missing.npz"):
+        npz.load_parameters(tmp_path / "missing.npz")
+    with pytest.raises(npz.ValidationError, match="is a folder"):
+        npz.load_parameters(tmp_path)
+    np.savez(tmp_path / "plain.npz", w=np.ones(2))
+    with pytest.raises(npz.ValidationError, match=r"no '__metadata__'.*\['w'\]"):
+        npz.load_parameters(tmp_path / "plain.npz")
+    for text, why in (("{not json", "Expecting"), ("[1, 2]", "a JSON list")):
+        np.savez(tmp_path / "bad.npz", w=np.ones(2), __metadata__=np.array(text))
+        with pytest.raises(npz.ValidationError, match=f"not the JSON.*{why}"):
+            npz.load_parameters(tmp_path / "bad.npz")
+    npz.save_parameters(tmp_path / "cell.npz", {"w": np.ones(2)}, {"model": "LMUCell"})
+    with pytest.raises(npz.ValidationError, match="no 'structure'.*\\['model'\\]"):
+        npz.load_model(tmp_path / "cell.npz", "LMUCell", {})
