@@ -30,25 +30,13 @@ import scipy.fft
 import scipy.linalg
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_order, check_positive
+
 DISCRETIZERS = ("zoh", "euler", "pade")
 
 # Degrees (numerator, denominator) of the Padé approximant of exp used by the
 # "pade" discretiser: subdiagonal, so L-stable, and of order 5.
 PADE_DEGREES = (2, 3)
-
-
-def _check_order(order):
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
-        raise ValidationError(f"must be an integer >= 1, got {order!r}", attr="order")
-    if order < 1:
-        raise ValidationError(f"must be an integer >= 1, got {order}", attr="order")
-    return int(order)
-
-
-def _check_positive(value, attr):
-    if isinstance(value, bool) or not np.isscalar(value) or not value > 0:
-        raise ValidationError(f"must be a number > 0, got {value!r}", attr=attr)
-    return float(value)
 
 
 def lmu_system(order, theta):
@@ -69,8 +57,8 @@ def lmu_system(order, theta):
     B : (order, 1) ndarray
         :math:`B_i = \\frac{2i+1}{\\theta} (-1)^i`.
     """
-    order = _check_order(order)
-    theta = _check_positive(theta, "theta")
+    order = check_order(order)
+    theta = check_positive(theta, "theta")
     q = np.arange(order)
     scale = (2 * q + 1)[:, None] / theta
     i, j = np.meshgrid(q, q, indexing="ij")
@@ -111,7 +99,7 @@ def discretize(A, B, dt, method="zoh"):
     """
     A = np.asarray(A, dtype=np.float64)
     B = np.asarray(B, dtype=np.float64)
-    dt = _check_positive(dt, "dt")
+    dt = check_positive(dt, "dt")
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValidationError(f"must be a square matrix, got shape {A.shape}", "A")
     if B.ndim != 2 or B.shape[0] != A.shape[0]:
@@ -232,8 +220,8 @@ def lmu_inverse(order, theta):
     upper : (order - 1,) ndarray
         The superdiagonal.
     """
-    order = _check_order(order)
-    theta = _check_positive(theta, "theta")
+    order = check_order(order)
+    theta = check_positive(theta, "theta")
     i = np.arange(order)
     lower = -theta / (2 * (2 * i[1:] - 1))
     upper = theta / (2 * (2 * i[:-1] + 3))
@@ -294,8 +282,8 @@ def euler_min_theta(order, dt):
     The eigenvalues cost O(order^3) once per order (about 2 s at order 1024
     and 100 s at order 4096 on two cores); they are cached.
     """
-    dt = _check_positive(dt, "dt")
-    return dt * _euler_min_theta_steps(_check_order(order))
+    dt = check_positive(dt, "dt")
+    return dt * _euler_min_theta_steps(check_order(order))
 
 
 @lru_cache(maxsize=None)
@@ -326,7 +314,7 @@ def legendre_readout(order, r):
     (len(r), order) ndarray
         Row ``i`` decodes the input delayed by ``r[i] * theta``.
     """
-    order = _check_order(order)
+    order = check_order(order)
     r = np.atleast_1d(np.asarray(r, dtype=np.float64))
     if r.ndim != 1 or np.any(~np.isfinite(r)) or np.any((r < 0) | (r > 1)):
         raise ValidationError(

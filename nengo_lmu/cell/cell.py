@@ -22,8 +22,9 @@ no synapse.
 import nengo
 import numpy as np
 from nengo.neurons import NeuronTypeParam
-from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
+from nengo.params import BoolParam, EnumParam
 
+from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
 from nengo_lmu.cell import weights as cell_weights
 from nengo_lmu.cell.memories import (
     MEMORY_TYPES,
@@ -167,11 +168,11 @@ class LMUCell(SavedNetwork, nengo.Network):
     the exception (a large spiking memory), are in :ref:`speed-in-nengodl`.
     """
 
-    units = IntParam("units", low=1, readonly=True)
-    order = IntParam("order", low=1, readonly=True)
-    theta = NumberParam("theta", low=0, low_open=True, readonly=True)
-    input_d = IntParam("input_d", low=1, readonly=True)
-    memory_d = IntParam("memory_d", low=1, readonly=True)
+    units = CountParam("units", low=1, readonly=True)
+    order = OrderParam("order", readonly=True)
+    theta = PositiveParam("theta", readonly=True)
+    input_d = CountParam("input_d", low=1, readonly=True)
+    memory_d = CountParam("memory_d", low=1, readonly=True)
     hidden_to_memory = BoolParam("hidden_to_memory", readonly=True)
     memory_to_memory = BoolParam("memory_to_memory", readonly=True)
     input_to_hidden = BoolParam("input_to_hidden", readonly=True)
@@ -182,7 +183,7 @@ class LMUCell(SavedNetwork, nengo.Network):
     memory_type = EnumParam("memory", values=MEMORY_TYPES, readonly=False)
     trainable_memory = BoolParam("trainable_memory", readonly=True)
     trainable_theta = BoolParam("trainable_theta", readonly=True)
-    dt = NumberParam("dt", low=0, low_open=True, readonly=True)
+    dt = PositiveParam("dt", readonly=True)
     parallel = BoolParam("parallel", readonly=True)
 
     def __init__(

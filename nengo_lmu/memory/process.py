@@ -14,9 +14,10 @@ Nengo core and NengoDL build it into one `.SimLegendreMemory` operator
 
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import EnumParam, IntParam, NumberParam
+from nengo.params import EnumParam
 from nengo.processes import Process
 
+from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
 from nengo_lmu.legendre import (
     DISCRETIZERS,
     discretize,
@@ -75,9 +76,9 @@ class LegendreMemory(Process):
         Passed to `nengo.Process` (``seed``, ``default_dt``).
     """
 
-    order = IntParam("order", low=1, readonly=True)
-    theta = NumberParam("theta", low=0, low_open=True, readonly=True)
-    size_in = IntParam("size_in", low=1, readonly=True)
+    order = OrderParam("order", readonly=True)
+    theta = PositiveParam("theta", readonly=True)
+    size_in = CountParam("size_in", low=1, readonly=True)
     discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
 
     def __init__(self, order, theta, discretizer="zoh", size_in=1, **kwargs):

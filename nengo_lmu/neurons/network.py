@@ -23,8 +23,10 @@ import inspect
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import BoolParam, EnumParam, IntParam, NumberParam
+from nengo.neurons import NeuronTypeParam
+from nengo.params import BoolParam, EnumParam
 
+from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
 from nengo_lmu.legendre import DISCRETIZERS, discretize, lmu_system
 from nengo_lmu.neurons.scaling import (
     SCALING_MARGIN,
@@ -191,15 +193,16 @@ class LegendreMemoryNetwork(nengo.Network):
         The paths the network is mapped onto (None: nengo's).
     """
 
-    order = IntParam("order", low=1, readonly=True)
-    theta = NumberParam("theta", low=0, low_open=True, readonly=True)
-    n_neurons = IntParam("n_neurons", low=1, readonly=True)
+    order = OrderParam("order", readonly=True)
+    theta = PositiveParam("theta", readonly=True)
+    n_neurons = CountParam("n_neurons", low=1, readonly=True)
     grouped = BoolParam("grouped", readonly=True)
-    size_in = IntParam("size_in", low=1, readonly=True)
+    size_in = CountParam("size_in", low=1, readonly=True)
     discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
     mapping = EnumParam("mapping", values=MAPPINGS, readonly=True)
-    input_range = NumberParam("input_range", low=0, low_open=True, readonly=True)
-    dt = NumberParam("dt", low=0, low_open=True, readonly=True)
+    input_range = PositiveParam("input_range", readonly=True)
+    dt = PositiveParam("dt", readonly=True)
+    neuron_type = NeuronTypeParam("neuron_type", readonly=True)
 
     def __init__(
         self,
@@ -230,6 +233,7 @@ class LegendreMemoryNetwork(nengo.Network):
         self.mapping = mapping
         self.input_range = input_range
         self.dt = dt
+        self.neuron_type = neuron_type
         self.synapse = _as_synapse(synapse)
         self.solver = solver
         if mapping == "continuous" and not isinstance(self.synapse, nengo.Lowpass):
@@ -244,7 +248,7 @@ class LegendreMemoryNetwork(nengo.Network):
         self._check_target()
         Ad, Bd = self.discrete_system()
         self.scale = self._scales(scaling, Ad, Bd)
-        self._build(Ad, Bd, scaling, neuron_type, ensemble_kwargs)
+        self._build(Ad, Bd, scaling, self.neuron_type, ensemble_kwargs)
 
     def __new__(cls, *args, target=None, **kwargs):
         # `target` chooses the layout: a subclass for other simulators
