@@ -286,6 +286,31 @@ def euler_min_theta(order, dt):
     return dt * _euler_min_theta_steps(check_order(order))
 
 
+def check_euler_stable(order, theta, dt, obj=None):
+    """Refuse a window too short for a stable Euler discretisation.
+
+    Parameters
+    ----------
+    order : int
+        Order of the memory.
+    theta : float
+        Its window in seconds.
+    dt : float
+        The time step in seconds.
+    obj : object, optional
+        The object named in the error.
+    """
+    theta_min = euler_min_theta(order, dt)
+    if not theta > theta_min:
+        raise ValidationError(
+            f"theta={theta} s is too short for Euler discretisation of order "
+            f"{order} at dt={dt} s: the discrete system is unstable. Use theta > "
+            f"{theta_min:.6g} s, or discretizer='zoh' (stable for every theta).",
+            attr="theta",
+            obj=obj,
+        )
+
+
 @lru_cache(maxsize=None)
 def _euler_min_theta_steps(order):
     lam = lmu_eigenvalues(order)

@@ -51,3 +51,29 @@ def test_numpy_numbers_are_accepted():
     with nengo.Network():
         net = LegendreMemoryNetwork(2, 0.1, n_neurons=10, neuron_type=nengo.LIFRate())
     assert isinstance(net.neuron_type, nengo.LIFRate)
+
+
+def test_the_spiking_memory_refuses_a_window_under_a_step():
+    with pytest.raises(ValidationError, match="theta=0.0005 s is shorter than the"):
+        LegendreMemoryNetwork(3, 0.0005, n_neurons=10)
+
+
+def test_the_spiking_memory_refuses_another_time_step_when_built():
+    with nengo.Network() as net:
+        LegendreMemoryNetwork(3, 0.1, n_neurons=20, dt=0.001)
+    with pytest.raises(ValidationError, match="built for dt=0.001 s.*runs dt=0.002"):
+        nengo.Simulator(net, dt=0.002, progress_bar=False)
+    with nengo.Simulator(net, dt=0.001, progress_bar=False) as sim:
+        sim.run_steps(3)
+
+
+def test_an_unstable_euler_window_is_refused_for_every_memory():
+    """The process memory refuses it when built; the cell's connection
+    memory (discretised at construction) when constructed."""
+    with pytest.raises(ValidationError, match="too short for Euler.*order 32"):
+        LMUCell(8, 32, 0.01, 1, memory="connections", discretizer="euler")
+    with nengo.Network() as net:
+        cell = LMUCell(8, 32, 0.01, 1, discretizer="euler")
+        nengo.Connection(nengo.Node([0.0]), cell.input, synapse=None)
+    with pytest.raises(ValidationError, match="too short for Euler"):
+        nengo.Simulator(net, progress_bar=False)

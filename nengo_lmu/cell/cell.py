@@ -35,7 +35,12 @@ from nengo_lmu.cell.memories import (
 from nengo_lmu.cell.parallel import ParallelLayout
 from nengo_lmu.cell.persistence import SavedNetwork
 from nengo_lmu.io.npz import check_parameters
-from nengo_lmu.legendre import DISCRETIZERS, discretize, lmu_system
+from nengo_lmu.legendre import (
+    DISCRETIZERS,
+    check_euler_stable,
+    discretize,
+    lmu_system,
+)
 
 # the options that fix the cell's weights, as `LMUCell.structure` records them
 STRUCTURE = (
@@ -320,7 +325,11 @@ class LMUCell(SavedNetwork, nengo.Network):
         Bd : (order, 1) ndarray
             :math:`\\bar{B}`.
         """
-        return discretize(*lmu_system(self.order, self.theta), self.dt, self.discretizer)
+        if self.discretizer == "euler":
+            check_euler_stable(self.order, self.theta, self.dt, obj=self)
+        return discretize(
+            *lmu_system(self.order, self.theta), self.dt, self.discretizer
+        )
 
     def learned_theta(self, sim=None):
         """The window in seconds, :math:`\\Delta t /` ``theta_inv``.

@@ -168,8 +168,9 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
         nengo and NengoDL have no decode neurons; a NengoLoihi model whose
         ``decode_tau`` or decode neurons differ from the path's computes
         another system than the mapping's; neuron types without a chip form
-        would run elsewhere or not at all.
+        would run elsewhere or not at all; and a time step other than ``dt``.
         """
+        self._check_dt(model)
         if not built_by_nengo_loihi(model):
             raise ValidationError(
                 f"this layout ({self.target!r}) is mapped onto NengoLoihi's decode "

@@ -20,8 +20,8 @@ from nengo.processes import Process
 from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
 from nengo_lmu.legendre import (
     DISCRETIZERS,
+    check_euler_stable,
     discretize,
-    euler_min_theta,
     lmu_system,
 )
 from nengo_lmu.memory.operator import memory_update
@@ -116,16 +116,7 @@ class LegendreMemory(Process):
             None (instead of the pair) if ``dense`` is False.
         """
         if self.discretizer == "euler":
-            theta_min = euler_min_theta(self.order, dt)
-            if not self.theta > theta_min:
-                raise ValidationError(
-                    f"theta={self.theta} s is too short for Euler discretisation "
-                    f"of order {self.order} at dt={dt} s: the discrete system is "
-                    f"unstable. Use theta > {theta_min:.6g} s, or "
-                    f"discretizer='zoh' (stable for every theta).",
-                    attr="theta",
-                    obj=self,
-                )
+            check_euler_stable(self.order, self.theta, dt, obj=self)
         if not dense:
             return None
         return discretize(*lmu_system(self.order, self.theta), dt, self.discretizer)

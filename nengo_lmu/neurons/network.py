@@ -27,7 +27,12 @@ from nengo.neurons import NeuronTypeParam
 from nengo.params import BoolParam, EnumParam
 
 from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
-from nengo_lmu.legendre import DISCRETIZERS, discretize, lmu_system
+from nengo_lmu.legendre import (
+    DISCRETIZERS,
+    check_euler_stable,
+    discretize,
+    lmu_system,
+)
 from nengo_lmu.neurons.scaling import (
     SCALING_MARGIN,
     coefficient_bounds,
@@ -233,6 +238,14 @@ class LegendreMemoryNetwork(nengo.Network):
         self.mapping = mapping
         self.input_range = input_range
         self.dt = dt
+        if self.theta < self.dt:
+            raise ValidationError(
+                f"theta={self.theta} s is shorter than the time step dt={self.dt} s: "
+                "the ensembles cannot hold a window of less than one step (the "
+                "exact memory, LegendreMemory, can)",
+                attr="theta",
+                obj=self,
+            )
         self.neuron_type = neuron_type
         self.synapse = _as_synapse(synapse)
         self.solver = solver
@@ -267,11 +280,28 @@ class LegendreMemoryNetwork(nengo.Network):
                 obj=self,
             )
 
+    def _check_dt(self, model):
+        """Refuse a simulator whose time step is not the one mapped for.
+
+        The recurrent weights and synapses implement the system discretised
+        at ``dt``; at another step they implement another system.
+        """
+        if abs(model.dt - self.dt) > 1e-9 * self.dt:
+            raise ValidationError(
+                f"the network was built for dt={self.dt} s (its weights implement "
+                f"the memory discretised at that step), but the simulator runs "
+                f"dt={model.dt} s; construct it with dt={model.dt}",
+                attr="dt",
+                obj=self,
+            )
+
     def _check_simulator(self, model):
-        """Refuse NengoLoihi, whose decode neurons this layout does not map.
+        """Refuse NengoLoihi, whose decode neurons this layout does not map,
+        and a time step other than ``dt``.
 
         Called when ``output`` is built (`nengo_lmu.neurons.simulator_check`).
         """
+        self._check_dt(model)
         if built_by_nengo_loihi(model):
             raise ValidationError(
                 "this layout is for nengo and NengoDL (target=None); NengoLoihi passes "
@@ -294,6 +324,8 @@ class LegendreMemoryNetwork(nengo.Network):
             ``discretizer`` (`.discretize`): the one that `LegendreMemory`
             computes.
         """
+        if self.discretizer == "euler":
+            check_euler_stable(self.order, self.theta, self.dt, obj=self)
         return discretize(
             *lmu_system(self.order, self.theta), self.dt, self.discretizer
         )
