@@ -43,6 +43,24 @@ $(NIR_STAMP): constraints-nir.txt
 	$(NIR_VENV)/bin/python -m pip install --quiet -c constraints-nir.txt norse nir nirtorch
 	touch $(NIR_STAMP)
 
+# KerasLMU 0.9 with Keras 3 and TensorFlow 2.19 (which cannot live beside
+# TensorFlow 2.12), for the Keras 3 test fixtures (tools/make_keras_fixtures.py;
+# the fixtures are committed in tests/io/keras3, so `make test` does not need
+# this environment; about 2 minutes and 2.2 GB here)
+KERAS3_VENV := .venv-keras3
+KERAS3_STAMP := $(KERAS3_VENV)/.installed
+KERAS_FIXTURES ?= tests/io/keras3
+
+.PHONY: keras-fixtures
+keras-fixtures: $(KERAS3_STAMP)
+	CUDA_VISIBLE_DEVICES=-1 $(KERAS3_VENV)/bin/python tools/make_keras_fixtures.py $(KERAS_FIXTURES)
+
+$(KERAS3_STAMP): constraints-keras3.txt
+	test -x $(KERAS3_VENV)/bin/python || $(PYTHON) -m venv $(KERAS3_VENV)
+	$(KERAS3_VENV)/bin/python -m pip install --quiet --upgrade "pip>=23"
+	$(KERAS3_VENV)/bin/python -m pip install --quiet -c constraints-keras3.txt tensorflow keras keras-lmu
+	touch $(KERAS3_STAMP)
+
 # the whole suite on nengo core, then every test that takes the Simulator
 # fixture again on NengoDL and on the NengoLoihi emulator; tests/conftest.py
 # deselects the others there, and skip_on / xfail_on markers say which tests
@@ -79,4 +97,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/psmnist.py --data $(DATA)
 
 clean:
-	rm -rf $(VENV) $(NIR_VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(NIR_VENV) $(KERAS3_VENV) *.egg-info .pytest_cache

@@ -1,4 +1,10 @@
-"""KerasLMU classifier files: Keras 2 ``.h5`` and ``.keras`` files.
+"""KerasLMU classifier files: Keras 2 ``.h5`` and ``.keras`` files, and Keras 3's.
+
+A Keras 2.12 ``.keras`` file keeps a layer's weights under
+``_layer_checkpoint_dependencies/<layer>``, a Keras 3 one (keras-lmu 0.8 and
+0.9) under ``layers/<layer>``; both number a layer's variables in the order
+they were created, and name layers by class (``lmu``, ``dense``), not by the
+layers' own names. Errors name the Keras version that saved the file.
 
 Files are read with json and h5py: nothing in them is executed, and only
 known structures are accepted.
@@ -52,15 +58,31 @@ def _lmu_arrays_h5(layer_weights, options):
     return arrays
 
 
-def _lmu_arrays_v3(weights, layer, options):
+def _v3_root(weights):
+    """The group that holds a zip file's layers: ``layers`` (Keras 3) or
+    ``_layer_checkpoint_dependencies`` (Keras 2.12's v3 format)."""
+    for root in ("layers", "_layer_checkpoint_dependencies"):
+        if root in weights:
+            return root
+    raise ValidationError(
+        f"its model.weights.h5 has neither 'layers' (Keras 3) nor "
+        f"'_layer_checkpoint_dependencies' (Keras 2.12); found {sorted(weights)}",
+        attr="path",
+    )
+
+
+def _lmu_arrays_v3(weights, layer, options, where):
     """KerasLMU's named arrays from a Keras v3 (zip) weights file.
 
     Variables are stored by creation order: the hidden cell's kernel,
     recurrent kernel (``SimpleRNNCell``) and bias; the memory's kernel, bias
     (``use_bias``), ``theta_inv`` (``trainable_theta``) and recurrent kernel
-    (``memory_to_memory``).
+    (``memory_to_memory``). The memory's are under ``layer/cell`` when
+    KerasLMU runs the layer as an RNN and under ``layer`` when it runs it
+    feed-forward (``LMUFeedforward``, the default without the recurrent
+    options).
     """
-    base = f"_layer_checkpoint_dependencies/{layer}"
+    base = f"{_v3_root(weights)}/{layer}"
 
     def variables(group):
         if group not in weights:
@@ -79,8 +101,9 @@ def _lmu_arrays_v3(weights, layer, options):
     memory = variables(f"{base}/layer/cell/vars") or variables(f"{base}/layer/vars")
     if len(hidden) != len(hidden_names) or len(memory) != len(memory_names):
         raise ValidationError(
-            f"layer {layer!r}: found {len(hidden)} hidden-cell and {len(memory)} "
-            f"memory variables, expected {hidden_names} and {memory_names}",
+            f"{where}: layer {layer!r}: found {len(hidden)} hidden-cell and "
+            f"{len(memory)} memory variables, expected {hidden_names} and "
+            f"{memory_names}",
             attr="path",
         )
     return dict(zip(hidden_names + memory_names, hidden + memory))
@@ -106,10 +129,10 @@ def read_keras_lmu_model(path):
     Accepted: a ``Sequential`` or ``Functional`` model of an optional
     ``InputLayer``, one KerasLMU ``LMU`` layer (``SimpleRNNCell`` or
     ``Dense`` hidden cell, tanh or relu) and one ``Dense`` layer (linear or
-    softmax: the Nengo network outputs its scores before the softmax). Both
-    Keras 2 HDF5 files and Keras v3 zip files (``config.json`` and
-    ``model.weights.h5``) are read with json and h5py; nothing in the file is
-    executed.
+    softmax: the Nengo network outputs its scores before the softmax). Keras 2
+    HDF5 files and zip files (``config.json`` and ``model.weights.h5``) from
+    Keras 2.12 and Keras 3 are read with json and h5py; nothing in the file
+    is executed.
 
     Parameters
     ----------
@@ -138,7 +161,12 @@ def read_keras_lmu_model(path):
                 )
             config = json.loads(archive.read("config.json"))
             weights_file = io.BytesIO(archive.read("model.weights.h5"))
+            saved_by = "Keras (version not recorded)"
+            if "metadata.json" in names:
+                version = json.loads(archive.read("metadata.json")).get("keras_version")
+                saved_by = f"Keras {version}" if version else saved_by
         layout = "v3"
+        where = f"{path} (saved by {saved_by})"
     elif signature == b"\x89HDF\r\n\x1a\n":
         with h5py.File(path, "r") as f:
             if "model_config" not in f.attrs or "model_weights" not in f:
@@ -149,7 +177,9 @@ def read_keras_lmu_model(path):
                 )
             config = json.loads(as_text(f.attrs["model_config"]))
             layers = read_h5_layers(f["model_weights"])
+            version = as_text(f.attrs.get("keras_version", b"")) or "not recorded"
         layout = "h5"
+        where = f"{path} (saved by Keras {version})"
     else:
         raise ValidationError(f"{path} is neither an HDF5 nor a zip file", attr="path")
 
@@ -162,7 +192,7 @@ def read_keras_lmu_model(path):
         or (len(lmu_kinds) != 1 or body[1] != "Dense")
     ):
         raise ValidationError(
-            f"{path}: expected a model of an LMU layer followed by a Dense layer, "
+            f"{where}: expected a model of an LMU layer followed by a Dense layer, "
             f"found {model_class} of {kinds}",
             attr="path",
         )
@@ -172,10 +202,10 @@ def read_keras_lmu_model(path):
         if layer["class_name"] != "InputLayer"
     ]
     lmu_config, dense_config = (layer["config"] for layer in layer_configs)
-    options = _lmu_options_from_config(lmu_config, str(path))
+    options = _lmu_options_from_config(lmu_config, where)
     if dense_config.get("activation") not in ("linear", "softmax"):
         raise ValidationError(
-            f"{path}: the Dense layer's activation is "
+            f"{where}: the Dense layer's activation is "
             f"{dense_config.get('activation')!r}; expected linear or softmax",
             attr="path",
         )
@@ -193,8 +223,8 @@ def read_keras_lmu_model(path):
             k for k, kind in zip(keys, kinds) if kind != "InputLayer"
         )
         with h5py.File(weights_file, "r") as weights:
-            arrays = _lmu_arrays_v3(weights, lmu_name, options)
-            dense_vars = f"_layer_checkpoint_dependencies/{dense_name}/vars"
+            arrays = _lmu_arrays_v3(weights, lmu_name, options, where)
+            dense_vars = f"{_v3_root(weights)}/{dense_name}/vars"
             dense_names = ["kernel"] + (
                 ["bias"] if dense_config.get("use_bias", True) else []
             )
