@@ -44,14 +44,18 @@ $(NIR_STAMP): constraints-nir.txt
 	touch $(NIR_STAMP)
 
 # KerasLMU 0.9 with Keras 3 and TensorFlow 2.19 (which cannot live beside
-# TensorFlow 2.12), for the Keras 3 test fixtures (tools/make_keras_fixtures.py;
-# the fixtures are committed in tests/io/keras3, so `make test` does not need
-# this environment; about 2 minutes and 2.2 GB here)
+# TensorFlow 2.12): the export tests load nengo-lmu's .keras files in it
+# (tools/keras3_predict.py), and `make keras-fixtures` makes the Keras 3 test
+# fixtures with it (tools/make_keras_fixtures.py; committed in tests/io/keras3);
+# about 2 minutes and 2.2 GB here
 KERAS3_VENV := .venv-keras3
 KERAS3_STAMP := $(KERAS3_VENV)/.installed
+export NENGO_LMU_KERAS3_PYTHON := $(CURDIR)/$(KERAS3_VENV)/bin/python
 KERAS_FIXTURES ?= tests/io/keras3
 
-.PHONY: keras-fixtures
+.PHONY: keras3 keras-fixtures
+keras3: $(KERAS3_STAMP)
+
 keras-fixtures: $(KERAS3_STAMP)
 	CUDA_VISIBLE_DEVICES=-1 $(KERAS3_VENV)/bin/python tools/make_keras_fixtures.py $(KERAS_FIXTURES)
 
@@ -65,8 +69,8 @@ $(KERAS3_STAMP): constraints-keras3.txt
 # fixture again on NengoDL and on the NengoLoihi emulator; tests/conftest.py
 # deselects the others there, and skip_on / xfail_on markers say which tests
 # a backend cannot run, and why
-test: $(STAMP) $(NIR_STAMP)
-	NENGO_LMU_REQUIRE_NIR_CONSUMER=1 $(BIN)/python -m pytest tests -rsx
+test: $(STAMP) $(NIR_STAMP) $(KERAS3_STAMP)
+	NENGO_LMU_REQUIRE_NIR_CONSUMER=1 NENGO_LMU_REQUIRE_KERAS3=1 $(BIN)/python -m pytest tests -rsx
 	$(BIN)/python -m pytest tests -rsx --simulator nengo_dl
 	$(BIN)/python -m pytest tests -rsx --simulator nengo_loihi
 

@@ -17,7 +17,11 @@
 from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.classifier import LMUClassifier
 from nengo_lmu.cell.conversion import convert_to_spiking, spiking_neuron_type
-from nengo_lmu.cell.keras_models import load_keras_lmu_model, load_lmu_paper_model
+from nengo_lmu.cell.keras_models import (
+    load_keras_lmu_model,
+    load_lmu_paper_model,
+    save_keras_lmu_model,
+)
 from nengo_lmu.cell.memories import (
     FEEDBACK_OPTIONS,
     MEMORY_TYPES,
@@ -45,6 +49,7 @@ __all__ = [
     "fold_normalization",
     "glorot_uniform",
     "load_keras_lmu_model",
+    "save_keras_lmu_model",
     "load_lmu_paper_model",
     "normalization",
     "orthogonal",

@@ -118,3 +118,114 @@ def load_keras_lmu_model(path, dt=0.001, **kwargs):
         **options,
         **kwargs,
     )
+
+
+def keras_activation(neuron_type):
+    """The Keras activation that a cell's hidden neuron type computes.
+
+    Parameters
+    ----------
+    neuron_type : nengo.neurons.NeuronType
+        ``Tanh(tau_ref=1)`` (tanh) or ``RectifiedLinear()`` (relu), the types
+        that `load_keras_lmu_model` makes; others have no KerasLMU form.
+
+    Returns
+    -------
+    str
+    """
+    if isinstance(neuron_type, nengo.Tanh) and neuron_type.tau_ref == 1:
+        return "tanh"
+    if (
+        type(neuron_type) is nengo.RectifiedLinear  # pylint: disable=unidiomatic-typecheck
+        and neuron_type.amplitude == 1
+    ):
+        return "relu"
+    raise ValidationError(
+        f"KerasLMU's hidden cell computes tanh or relu; {neuron_type} has no "
+        "KerasLMU form (use nengo.Tanh(tau_ref=1) or nengo.RectifiedLinear())",
+        attr="neuron_type",
+    )
+
+
+def save_keras_lmu_model(classifier, path, sim=None, steps=None, overwrite=False):
+    """Write an `.LMUClassifier` as a Keras 3 ``.keras`` file for KerasLMU.
+
+    The file holds a ``Sequential`` model of an ``InputLayer``, a keras-lmu
+    ``LMU`` layer and a linear ``Dense`` readout
+    (`nengo_lmu.io.keras_export`); ``keras.models.load_model(path)`` loads it
+    with keras-lmu 0.8 or 0.9 imported, and predicts at the last step what
+    the classifier's ``output`` gives there. KerasLMU computes the exact
+    memory, whichever memory the cell uses; its window is
+    ``theta / dt`` steps.
+
+    Parameters
+    ----------
+    classifier : LMUClassifier
+        The model (rate hidden neurons: ``Tanh(tau_ref=1)`` or
+        ``RectifiedLinear()``).
+    path : str or path-like
+        The ``.keras`` file to write (written beside it and renamed onto it).
+    sim : nengo.Simulator or nengo_dl.Simulator, optional
+        Export the weights live in this simulator (the trained ones after
+        NengoDL training) instead of those the network was built with.
+    steps : int, optional
+        The sequence length the Keras model declares (None: any length).
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    from pathlib import Path  # pylint: disable=import-outside-toplevel
+
+    from nengo_lmu.io.atomic import write_atomically  # pylint: disable=import-outside-toplevel
+    from nengo_lmu.io.keras_export import write_keras_lmu_file  # pylint: disable=import-outside-toplevel
+
+    if not isinstance(classifier, LMUClassifier):
+        raise ValidationError(
+            f"must be an LMUClassifier, got {type(classifier).__name__}",
+            attr="classifier",
+        )
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValidationError(
+            f"Keras 3 loads models from .keras files; got {path.name!r}", attr="path"
+        )
+    if path.exists() and not overwrite:
+        raise ValidationError(
+            f"{path} exists; pass overwrite=True to replace it", attr="path"
+        )
+    cell = classifier.cell
+    options = {
+        "units": cell.units,
+        "order": cell.order,
+        "theta_steps": cell.theta / cell.dt,
+        "input_d": cell.input_d,
+        "memory_d": cell.memory_d,
+        "hidden_to_memory": cell.hidden_to_memory,
+        "memory_to_memory": cell.memory_to_memory,
+        "input_to_hidden": cell.input_to_hidden,
+        "hidden_to_hidden": cell.hidden_to_hidden,
+        "use_bias": cell.use_bias,
+        "trainable_theta": cell.trainable_theta,
+        "discretizer": cell.discretizer,
+        "activation": keras_activation(cell.neuron_type),
+        "n_classes": classifier.n_classes,
+    }
+    if cell.discretizer not in ("zoh", "euler"):
+        raise ValidationError(
+            f"KerasLMU discretises with zoh or euler, not {cell.discretizer!r}",
+            attr="classifier",
+        )
+    if cell.trainable_memory:
+        raise ValidationError(
+            "a cell with trainable_memory has its own A and B, which KerasLMU's "
+            "LMU layer cannot hold",
+            attr="classifier",
+        )
+    weights = classifier.get_weights(sim)
+    return write_atomically(
+        path, lambda partial: write_keras_lmu_file(partial, options, weights, steps)
+    )

@@ -5,6 +5,8 @@
 - `nengo_lmu.io.keras_weights`: KerasLMU's weights as `.LMUCell` weights;
 - `nengo_lmu.io.keras_files`: KerasLMU classifier files (``.h5``,
   ``.keras``);
+- `nengo_lmu.io.keras_export`: an LMU classifier written as a Keras 3
+  ``.keras`` file for keras-lmu;
 - `nengo_lmu.io.paper_model`: the LMU paper's psMNIST model file;
 - `nengo_lmu.io.hdf5`: Keras' HDF5 layout, shared by the two readers;
 - `nengo_lmu.io.atomic`: writing a file by a rename, so that an interrupted

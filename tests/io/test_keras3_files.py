@@ -14,7 +14,11 @@ import nengo
 import numpy as np
 import pytest
 
-from nengo_lmu.cell.keras_models import load_keras_lmu_model
+from nengo_lmu.cell.classifier import LMUClassifier
+from nengo_lmu.cell.keras_models import load_keras_lmu_model, save_keras_lmu_model
+from nengo_lmu.io.keras_files import read_keras_lmu_model
+
+from keras3 import keras3_predict
 
 FIXTURES = Path(__file__).parent / "keras3"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
@@ -31,9 +35,14 @@ def test_the_fixtures_are_what_the_manifest_says():
 def nengo_scores(path, inputs):
     """The loaded classifier's scores after each whole input sequence (the
     simulator reset between sequences, as Keras starts each at zero)."""
+    return classifier_scores(lambda: load_keras_lmu_model(path), inputs)
+
+
+def classifier_scores(make, inputs):
+    """The scores of the classifier that ``make`` builds, as `nengo_scores`."""
     current = {"x": np.zeros(inputs.shape[-1])}
     with nengo.Network() as net:
-        classifier = load_keras_lmu_model(path)
+        classifier = make()
         stim = nengo.Node(lambda t: current["x"], size_out=inputs.shape[-1])
         nengo.Connection(stim, classifier.input, synapse=None)
         probe = nengo.Probe(classifier.output)
@@ -86,3 +95,80 @@ def test_a_keras3_file_that_does_not_match_is_refused_naming_keras(tmp_path):
         match=f"saved by Keras {version}.*found 2 hidden-cell and 1 memory",
     ):
         load_keras_lmu_model(damaged)
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST["models"]))
+def test_an_exported_file_reads_back_as_the_model(name, tmp_path):
+    """Keras file -> classifier -> save_keras_lmu_model -> read: the same
+    options and weights (float32 in the file)."""
+    with nengo.Network():
+        classifier = load_keras_lmu_model(FIXTURES / f"{name}.keras")
+    path = save_keras_lmu_model(classifier, tmp_path / "model.keras")
+    options, weights = read_keras_lmu_model(FIXTURES / f"{name}.keras")
+    again_options, again = read_keras_lmu_model(path)
+    assert again_options == pytest.approx(options)
+    assert sorted(again) == sorted(weights)
+    for key, value in weights.items():
+        assert np.allclose(again[key], value, rtol=1e-6, atol=1e-7), key
+
+
+def test_saving_refuses_what_keras_cannot_hold(tmp_path):
+    with nengo.Network():
+        lif = LMUClassifier(2, 4, 3, 0.004, neuron_type=nengo.LIFRate())
+        pade = LMUClassifier(2, 4, 3, 0.004, discretizer="pade")
+        fine = LMUClassifier(2, 4, 3, 0.004)
+    with pytest.raises(nengo.exceptions.ValidationError, match="tanh or relu"):
+        save_keras_lmu_model(lif, tmp_path / "lif.keras")
+    with pytest.raises(nengo.exceptions.ValidationError, match="zoh or euler"):
+        save_keras_lmu_model(pade, tmp_path / "pade.keras")
+    with pytest.raises(nengo.exceptions.ValidationError, match=".keras files"):
+        save_keras_lmu_model(fine, tmp_path / "model.h5")
+    save_keras_lmu_model(fine, tmp_path / "model.keras")
+    with pytest.raises(
+        nengo.exceptions.ValidationError, match="exists; pass overwrite"
+    ):
+        save_keras_lmu_model(fine, tmp_path / "model.keras")
+
+
+EXPORTED = {
+    "feed-forward, tanh": dict(),
+    "every connection, memory bias": dict(
+        hidden_to_memory=True,
+        memory_to_memory=True,
+        input_to_hidden=True,
+        use_bias=True,
+    ),
+    "Dense hidden cell, relu, two memories": dict(
+        hidden_to_hidden=False,
+        input_to_hidden=True,
+        memory_d=2,
+        neuron_type=nengo.RectifiedLinear(),
+    ),
+    "euler, trainable theta": dict(
+        discretizer="euler", trainable_theta=True, memory="connections"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTED))
+def test_keras3_loads_an_exported_classifier_and_predicts_what_nengo_does(
+    name, tmp_path
+):
+    """A classifier made in Nengo (its own initial weights), saved for Keras:
+    keras-lmu 0.9 with Keras 3 loads the file with keras.models.load_model
+    and predicts, at the last step, the scores Nengo computes (to 1e-4)."""
+    kwargs = dict(input_d=2, neuron_type=nengo.Tanh(tau_ref=1.0), seed=3)
+    kwargs.update(EXPORTED[name])
+    theta = 0.012 if kwargs.get("discretizer") == "euler" else 0.004
+
+    def make():
+        return LMUClassifier(3, 5, 4, theta, **kwargs)
+
+    inputs = np.random.RandomState(1).uniform(-1, 1, size=(4, 15, 2))
+    scores, _ = classifier_scores(make, inputs)
+    with nengo.Network():
+        classifier = make()
+    path = save_keras_lmu_model(classifier, tmp_path / "model.keras", steps=15)
+    predicted = keras3_predict(path, inputs, tmp_path)
+    assert np.abs(scores).max() > 0.05  # the readout is not trivially zero
+    assert np.allclose(predicted, scores, atol=1e-4), np.abs(predicted - scores).max()
