@@ -132,7 +132,8 @@ def read_keras_lmu_model(path):
     softmax: the Nengo network outputs its scores before the softmax). Keras 2
     HDF5 files and zip files (``config.json`` and ``model.weights.h5``) from
     Keras 2.12 and Keras 3 are read with json and h5py; nothing in the file
-    is executed.
+    is executed. ``dropout`` and ``recurrent_dropout`` are
+    ignored: they act only in training.
 
     Parameters
     ----------
