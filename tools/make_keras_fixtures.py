@@ -68,6 +68,10 @@ MODELS = {
 }
 
 
+# also saved as a weights file and its configuration (save_weights, to_json)
+WEIGHTS_FILES = ("recurrent_all_connections",)
+
+
 def make(name, out, rng):
     import keras
     import keras_lmu
@@ -95,6 +99,9 @@ def make(name, out, rng):
     test = rng.standard_normal((4, STEPS, INPUT_D)).astype(np.float32)
     predicted = model.predict(test, verbose=0)
     model.save(out / f"{name}.keras")
+    if name in WEIGHTS_FILES:
+        model.save_weights(out / f"{name}.weights.h5")
+        (out / f"{name}.json").write_text(model.to_json())
     np.savez(out / f"{name}.npz", inputs=test, predictions=predicted)
     return args
 
@@ -133,6 +140,7 @@ def main(out):
             "files": {
                 f"{name}{ext}": sha256(out / f"{name}{ext}")
                 for ext in (".keras", ".npz")
+                + ((".weights.h5", ".json") if name in WEIGHTS_FILES else ())
             },
             "seconds": round(time.perf_counter() - start, 2),
         }

@@ -76,7 +76,7 @@ def load_lmu_paper_model(
     )
 
 
-def load_keras_lmu_model(path, dt=0.001, **kwargs):
+def load_keras_lmu_model(path, dt=0.001, config=None, **kwargs):
     """A KerasLMU classifier file as an `.LMUClassifier`.
 
     The Keras model reads one sequence element per step; the Nengo network
@@ -90,6 +90,9 @@ def load_keras_lmu_model(path, dt=0.001, **kwargs):
         is accepted).
     dt : float
         The time step the network will be simulated with, in seconds.
+    config : dict or str or path-like, optional
+        For a Keras 3 ``.weights.h5`` file: the model's configuration (the
+        JSON of ``model.to_json()``, or its file).
     **kwargs
         Further arguments of `.LMUClassifier` (``label``, ``memory``, ...);
         the hidden neuron type follows the Keras activation
@@ -101,7 +104,7 @@ def load_keras_lmu_model(path, dt=0.001, **kwargs):
     LMUClassifier
         Its ``output`` is the class scores before any softmax.
     """
-    options, weights = read_keras_lmu_model(path)
+    options, weights = read_keras_lmu_model(path, config=config)
     activation = options.pop("activation")
     theta = options.pop("theta_steps") * dt
     kwargs.setdefault(

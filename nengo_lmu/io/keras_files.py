@@ -123,7 +123,20 @@ def _v3_layer_keys(kinds):
     return keys
 
 
-def read_keras_lmu_model(path):
+def _read_config(config):
+    """A model configuration: a dict, or the path of its JSON file."""
+    if isinstance(config, dict):
+        return config
+    try:
+        with open(config, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as error:
+        raise ValidationError(
+            f"cannot read the model configuration {config}: {error}", attr="config"
+        ) from None
+
+
+def read_keras_lmu_model(path, config=None):
     """Read a KerasLMU classifier saved by Keras (``.h5``, or ``.keras``).
 
     Accepted: a ``Sequential`` or ``Functional`` model of an optional
@@ -138,7 +151,11 @@ def read_keras_lmu_model(path):
     Parameters
     ----------
     path : str or path-like
-        The ``.h5`` or ``.keras`` file.
+        The ``.h5`` or ``.keras`` file, or a Keras 3 ``.weights.h5`` file
+        (``model.save_weights``) with ``config``.
+    config : dict or str or path-like, optional
+        For a ``.weights.h5`` file: the model's configuration (the JSON of
+        ``model.to_json()``, or its file).
 
     Returns
     -------
@@ -168,8 +185,23 @@ def read_keras_lmu_model(path):
                 saved_by = f"Keras {version}" if version else saved_by
         layout = "v3"
         where = f"{path} (saved by {saved_by})"
+    elif signature == b"\x89HDF\r\n\x1a\n" and config is not None:
+        # Keras 3's save_weights file: the layout of a .keras file's
+        # model.weights.h5, the model's configuration apart (model.to_json())
+        config = _read_config(config)
+        with open(path, "rb") as f:
+            weights_file = io.BytesIO(f.read())
+        layout = "v3"
+        where = f"{path} (a weights file, its configuration apart)"
     elif signature == b"\x89HDF\r\n\x1a\n":
         with h5py.File(path, "r") as f:
+            if "layers" in f and "model_config" not in f.attrs:
+                raise ValidationError(
+                    f"{path} is a Keras 3 weights file (model.save_weights): pass "
+                    "the model's configuration too, config=<the JSON of "
+                    "model.to_json()>, or save the whole model with model.save",
+                    attr="config",
+                )
             if "model_config" not in f.attrs or "model_weights" not in f:
                 raise ValidationError(
                     f"{path} holds weights only, not a whole Keras model (save "

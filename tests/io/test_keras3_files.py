@@ -172,3 +172,20 @@ def test_keras3_loads_an_exported_classifier_and_predicts_what_nengo_does(
     predicted = keras3_predict(path, inputs, tmp_path)
     assert np.abs(scores).max() > 0.05  # the readout is not trivially zero
     assert np.allclose(predicted, scores, atol=1e-4), np.abs(predicted - scores).max()
+
+
+def test_a_keras3_weights_file_reads_with_its_configuration():
+    """model.save_weights and model.to_json: the same model as the .keras
+    file; the weights file alone is refused with what else to pass."""
+    name = "recurrent_all_connections"
+    reference = np.load(FIXTURES / f"{name}.npz")
+    weights = FIXTURES / f"{name}.weights.h5"
+    config = FIXTURES / f"{name}.json"
+    scores, _ = classifier_scores(
+        lambda: load_keras_lmu_model(weights, config=config), reference["inputs"]
+    )
+    assert np.allclose(scores, reference["predictions"], atol=1e-4)
+    from_text = read_keras_lmu_model(weights, config=json.loads(config.read_text()))
+    assert from_text[0] == read_keras_lmu_model(FIXTURES / f"{name}.keras")[0]
+    with pytest.raises(nengo.exceptions.ValidationError, match="pass the model's conf"):
+        read_keras_lmu_model(weights)
