@@ -104,6 +104,17 @@ def _outputs(command, args, names):
     return outputs
 
 
+def _count(text):
+    """An argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
 def _output_arguments(parser, default, written):
     """``--out`` and ``--force`` of a command that writes files."""
     parser.add_argument(
@@ -231,18 +242,31 @@ def _run(args):
         # the commands refuse bad arguments with a message
         print(f"nengo-lmu {args.command}: {refusal.code}", file=sys.stderr)
         raise UsageError(refusal.code) from None
+    except ValueError as error:
+        # nengo's ValidationError (a ValueError) names the argument it refuses
+        if args.debug or type(error).__name__ != "ValidationError":
+            if args.debug:
+                raise
+            _fail(args, error)
+        print(f"nengo-lmu {args.command}: {error}", file=sys.stderr)
+        raise UsageError(str(error)) from None
     except KeyboardInterrupt:
         print(f"nengo-lmu {args.command}: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
     except Exception as error:  # pylint: disable=broad-exception-caught
         if args.debug:
             raise
-        message = f"{type(error).__name__}: {error}"
-        print(
-            f"nengo-lmu {args.command}: {message} (--debug shows the traceback)",
-            file=sys.stderr,
-        )
-        raise RunFailed(message) from None
+        _fail(args, error)
+
+
+def _fail(args, error):
+    """A failed run: one line on stderr, exit status 1."""
+    message = f"{type(error).__name__}: {error}"
+    print(
+        f"nengo-lmu {args.command}: {message} (--debug shows the traceback)",
+        file=sys.stderr,
+    )
+    raise RunFailed(message) from None
 
 
 def main(argv=None):
@@ -307,8 +331,15 @@ def main(argv=None):
     rp.add_argument(
         "--model", help="psMNIST-standard.hdf5 (default: in $NENGO_LMU_DATA)"
     )
-    rp.add_argument("--data", help="MNIST directory (default: $NENGO_LMU_DATA)")
-    rp.add_argument("--n-test", type=int, default=10000, help="test images")
+    rp.add_argument(
+        "--data",
+        help="the data folder that holds mnist/ (the four MNIST files) and "
+        "lmu-paper/psMNIST-standard.hdf5, as ../shared/data does (default: "
+        "$NENGO_LMU_DATA)",
+    )
+    rp.add_argument(
+        "--n-test", type=_count, default=10000, help="test images (1 to 10000)"
+    )
     rp.add_argument(
         "--spiking",
         type=int,

@@ -34,3 +34,26 @@ def test_version(capsys):
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out.strip() == f"nengo-lmu {version}"
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("dt=0", "Settings.dt=0.0: must be a finite number > 0"),
+        ("steps_per_pixel=0", "Settings.steps_per_pixel=0: must be an integer >= 1"),
+        ("n_train=0", "Settings.n_train=0: must be an integer >= 1, or None"),
+        ("batch_size=0", "Settings.batch_size=0: must be an integer >= 1"),
+        ("dropout=1.5", r"Settings.dropout=1.5: must be a fraction in \[0, 1\)"),
+        ("n_test_spiking=-1", "must be an integer >= 0 \\(0 skips the stage\\)"),
+    ],
+)
+def test_psmnist_settings_are_refused_by_name(setting, message):
+    with pytest.raises(UsageError, match=message):
+        main(["psmnist", "--set", setting])
+
+
+def test_reproduce_paper_refuses_no_images(capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["reproduce-paper", "--n-test", "0"])
+    assert refused.value.code == 2
+    assert "--n-test: must be >= 1, got 0" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.cell.conversion import convert_to_spiking
 from nengo_lmu.apps.accuracy import accuracy
 from nengo_lmu.apps.mnist import ENV_VAR, psmnist
+from nengo_lmu.arguments import check_positive
 from nengo_lmu.cell.keras_models import load_lmu_paper_model
 from nengo_lmu.io.paper_model import PAPER_MODEL_SHA256
 
@@ -115,8 +116,7 @@ def evaluate_paper_model(
         The data directory: MNIST (`.datasets.mnist_directory`) and, unless
         ``path`` is given, the model file.
     n_test : int
-        Test images to evaluate (the first ``n_test``; a multiple of
-        ``minibatch_size`` is used).
+        Test images to evaluate (the first ``n_test``, 1 to 10,000).
     spiking : int
         Also evaluate the spiking conversion on this many test images.
     rate_scale : float
@@ -135,6 +135,18 @@ def evaluate_paper_model(
     """
     from nengo_lmu.dl import configure, predict  # pylint: disable=import-outside-toplevel
 
+    for name, value, low in (
+        ("n_test", n_test, 1),
+        ("spiking", spiking, 0),
+        ("minibatch_size", minibatch_size, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValidationError(f"must be an integer, got {value!r}", attr=name)
+        if not low <= value <= 10000:
+            raise ValidationError(
+                f"must be from {low} to 10000 (test images), got {value}", attr=name
+            )
+    check_positive(rate_scale, "rate_scale")
     x, y = psmnist("paper", data)["test"]
     result = {}
     runs = [("rate", n_test, False)] + ([("spiking", spiking, True)] if spiking else [])
@@ -143,9 +155,13 @@ def evaluate_paper_model(
         with net:
             configure()
         minibatch = min(minibatch_size, n)
-        n = n // minibatch * minibatch
+        # NengoDL simulates whole minibatches: the last one is filled up with
+        # copies of the last image, whose scores are dropped
+        padded = -(-n // minibatch) * minibatch
+        images = np.concatenate([x[:n], np.repeat(x[n - 1 : n], padded - n, axis=0)])
         start = time.perf_counter()
-        scores = predict(net, {net.inp: x[:n]}, net.probe, minibatch, x.shape[1], verbose)
+        scores = predict(net, {net.inp: images}, net.probe, minibatch, x.shape[1], verbose)
+        scores = scores[:n]
         correct = int(round(accuracy(scores[:, -1], y[:n]) * n))
         result[f"{name} correct"] = f"{correct} of {n}"
         result[f"{name} accuracy"] = f"{100 * correct / n:.2f}%"

@@ -85,10 +85,10 @@ def test_psmnist_command(tmp_path, capsys):
 
 
 def test_psmnist_command_makes_no_folder_for_a_failed_run(tmp_path):
-    from nengo_lmu.cli import RunFailed
+    from nengo_lmu.cli import UsageError
 
     out = tmp_path / "new"
-    with pytest.raises(RunFailed, match="no mnist has no train-images"):
+    with pytest.raises(UsageError, match="no mnist has no train-images"):
         main(["psmnist", "--data", str(tmp_path / "no mnist"), "--out", str(out)])
     assert not out.exists()
 
@@ -122,6 +122,18 @@ def test_reproduce_paper_command(capsys):
     out = capsys.readouterr().out
     correct = int(out.split("rate correct")[1].split()[0])
     assert correct >= 95  # the model gets 97.15% over the whole test set
+
+
+@needs_data
+def test_the_paper_model_evaluates_exactly_the_images_asked_for():
+    """30 images in minibatches of 20: all 30 count (the last minibatch is
+    filled up, and the filling dropped), not a rounded 20."""
+    from nengo_lmu.apps.paper import evaluate_paper_model
+
+    result = evaluate_paper_model(data=DATA, n_test=30, minibatch_size=20, verbose=False)
+    assert result["rate correct"].endswith(" of 30")
+    with pytest.raises(nengo.exceptions.ValidationError, match="n_test: must be from 1"):
+        evaluate_paper_model(data=DATA, n_test=0)
 
 
 @needs_data

@@ -8,6 +8,9 @@ line's ``--set NAME=VALUE`` assignments.
 import dataclasses
 
 import nengo
+import numpy as np
+
+from nengo_lmu.arguments import MAX_ORDER
 
 NEURON_TYPES = {
     "relu": nengo.RectifiedLinear,
@@ -148,6 +151,7 @@ class Settings:
                     f"Settings.{name}={getattr(self, name)!r}: must be one of "
                     f"{sorted(allowed)}"
                 )
+        self._check_numbers()
         if self.window < 1:
             raise ValueError(f"Settings.window={self.window}: must be >= 1 step")
         if not 0 < self.memory_max_rate <= 1 / self.dt:
@@ -156,6 +160,69 @@ class Settings:
                 f"(0, 1 / dt] = (0, {1 / self.dt:g}] Hz (one spike a step at most)"
             )
 
+
+    def _check_numbers(self):
+        """Refuse counts, rates and times outside their ranges, by name."""
+
+        def refuse(name, what):
+            raise ValueError(f"Settings.{name}={getattr(self, name)!r}: must be {what}")
+
+        def is_int(value):
+            return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+        for name in COUNTS:
+            if not is_int(getattr(self, name)) or getattr(self, name) < 1:
+                refuse(name, "an integer >= 1")
+        if self.order > MAX_ORDER:
+            refuse("order", f"at most {MAX_ORDER}")
+        if self.n_train is not None and (not is_int(self.n_train) or self.n_train < 1):
+            refuse("n_train", "an integer >= 1, or None for all the training images")
+        for name in IMAGE_COUNTS:
+            value = getattr(self, name)
+            if value is not None and (not is_int(value) or value < 0):
+                refuse(name, "an integer >= 0 (0 skips the stage), or None for all")
+        for name in POSITIVE:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not (
+                isinstance(value, (int, float, np.number))
+                and np.isfinite(value)
+                and value > 0
+            ):
+                refuse(name, "a finite number > 0")
+        for name in ("dropout", "input_dropout"):
+            if not 0 <= getattr(self, name) < 1:
+                refuse(name, "a fraction in [0, 1)")
+        if not is_int(self.seed):
+            refuse("seed", "an integer")
+
+
+# the fields that are counts (>= 1), numbers of test images (>= 0, or None
+# for all) and positive numbers
+COUNTS = (
+    "units",
+    "order",
+    "epochs",
+    "batch_size",
+    "window",
+    "memory_neurons",
+    "steps_per_pixel",
+    "minibatch_size",
+)
+IMAGE_COUNTS = (
+    "n_test_temporal",
+    "n_test_spiking",
+    "n_test_neural_memory",
+    "n_test_window",
+    "n_test_loihi",
+)
+POSITIVE = (
+    "learning_rate",
+    "rate_scale",
+    "synapse",
+    "memory_max_rate",
+    "memory_synapse",
+    "dt",
+)
 
 QUICK = Settings(
     units=256,
