@@ -60,6 +60,12 @@ MODELS = {
         dict(trainable_theta=True, discretizer="euler", theta=6.0),
         ("SimpleRNNCell", "tanh"),
     ),
+    "stacked": (
+        "two LMU layers (the first returns sequences; hidden_to_memory in the "
+        "second) and a Dense layer",
+        dict(),
+        ("SimpleRNNCell", "tanh"),
+    ),
     "functional": (
         "a Functional model (Input, LMU, Dense)",
         dict(hidden_to_memory=True),
@@ -90,6 +96,18 @@ def make(name, out, rng):
     if name == "functional":
         inputs = keras.Input((STEPS, INPUT_D))
         model = keras.Model(inputs, readout(lmu(inputs)))
+    elif name == "stacked":
+        first = keras_lmu.LMU(hidden_cell=hidden, return_sequences=True, **args)
+        second = keras_lmu.LMU(
+            memory_d=1,
+            order=2,
+            theta=3.0,
+            hidden_cell=keras.layers.SimpleRNNCell(4),
+            hidden_to_memory=True,
+        )
+        model = keras.Sequential(
+            [keras.Input((STEPS, INPUT_D)), first, second, readout]
+        )
     else:
         model = keras.Sequential([keras.Input((STEPS, INPUT_D)), lmu, readout])
     x = rng.standard_normal((64, STEPS, INPUT_D)).astype(np.float32)

@@ -19,6 +19,7 @@ from nengo_lmu.cell.classifier import LMUClassifier
 from nengo_lmu.cell.conversion import convert_to_spiking, spiking_neuron_type
 from nengo_lmu.cell.keras_models import (
     load_keras_lmu_model,
+    load_keras_lmu_stack,
     load_lmu_paper_model,
     save_keras_lmu_model,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "fold_normalization",
     "glorot_uniform",
     "load_keras_lmu_model",
+    "load_keras_lmu_stack",
     "save_keras_lmu_model",
     "load_lmu_paper_model",
     "normalization",

@@ -8,8 +8,9 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.classifier import LMUClassifier
-from nengo_lmu.io.keras_files import read_keras_lmu_model
+from nengo_lmu.io.keras_files import read_keras_lmu_model, read_keras_lmu_stack
 from nengo_lmu.io.paper_model import read_lmu_paper_model
 from nengo_lmu.legendre import discretize, lmu_system
 
@@ -107,10 +108,7 @@ def load_keras_lmu_model(path, dt=0.001, config=None, **kwargs):
     options, weights = read_keras_lmu_model(path, config=config)
     activation = options.pop("activation")
     theta = options.pop("theta_steps") * dt
-    kwargs.setdefault(
-        "neuron_type",
-        nengo.Tanh(tau_ref=1.0) if activation == "tanh" else nengo.RectifiedLinear(),
-    )
+    kwargs.setdefault("neuron_type", _neuron_type(activation))
     return LMUClassifier(
         options.pop("n_classes"),
         options.pop("units"),
@@ -121,6 +119,70 @@ def load_keras_lmu_model(path, dt=0.001, config=None, **kwargs):
         **options,
         **kwargs,
     )
+
+
+def _neuron_type(activation):
+    return nengo.Tanh(tau_ref=1.0) if activation == "tanh" else nengo.RectifiedLinear()
+
+
+def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
+    """A KerasLMU model of stacked LMU layers as a chain of `.LMUCell` objects.
+
+    Each LMU layer becomes a cell whose input is the previous cell's hidden
+    state, one step at a time (Keras' ``return_sequences=True``), and the
+    ``Dense`` layer a readout of the last cell's hidden state, with its
+    bias; the scores at the last step are Keras' prediction (before any
+    softmax). A file of one LMU layer gives a chain of one cell
+    (`load_keras_lmu_model` gives it as an `.LMUClassifier`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (see `.read_keras_lmu_stack` for what is accepted).
+    dt : float
+        The time step the network will be simulated with; each layer's
+        window is ``theta_steps * dt`` seconds.
+    config : dict or str or path-like, optional
+        For a Keras 3 ``.weights.h5`` file: the model's configuration.
+    label : str
+        The network's label.
+
+    Returns
+    -------
+    nengo.Network
+        With ``input``, ``output`` (the class scores), ``cells`` (first to
+        last) and ``readout`` (the connection from the last hidden state).
+    """
+    cells, readout = read_keras_lmu_stack(path, config=config)
+    with nengo.Network(label=label) as net:
+        net.input = nengo.Node(size_in=cells[0][0]["input_d"], label="input")
+        n_classes = readout["readout_kernel"].shape[0]
+        net.output = nengo.Node(size_in=n_classes, label="output")
+        net.cells, previous = [], net.input
+        for i, (options, weights) in enumerate(cells):
+            options = dict(options)
+            cell = LMUCell(
+                options.pop("units"),
+                options.pop("order"),
+                options.pop("theta_steps") * dt,
+                options.pop("input_d"),
+                neuron_type=_neuron_type(options.pop("activation")),
+                dt=dt,
+                weights=weights,
+                label=f"layer {i}",
+                **options,
+            )
+            nengo.Connection(previous, cell.input, synapse=None)
+            net.cells.append(cell)
+            previous = cell.output
+        net.readout = nengo.Connection(
+            previous, net.output, transform=readout["readout_kernel"], synapse=None
+        )
+        bias = nengo.Node(np.ones(1), label="readout bias input")
+        nengo.Connection(
+            bias, net.output, transform=readout["readout_bias"][:, None], synapse=None
+        )
+    return net
 
 
 def keras_activation(neuron_type):

@@ -109,6 +109,36 @@ def _lmu_arrays_v3(weights, layer, options, where):
     return dict(zip(hidden_names + memory_names, hidden + memory))
 
 
+def _v3_group_names(weights, kinds, where):
+    """The weights file's group of each layer of ``kinds``, in order.
+
+    Groups are named by class in snake case (``lmu``, ``dense``) with a
+    number from the second of a class on; Keras 3 counts the model's layers
+    (``lmu``, ``lmu_1``), Keras 2.12 every object it saves (``lmu``,
+    ``lmu_2``). The groups of a class, in the order of their numbers, are
+    its layers in order.
+    """
+    root = weights[_v3_root(weights)]
+    names, taken = [], {}
+    for kind in kinds:
+        base = _v3_layer_keys([kind])[0]
+        numbered = sorted(
+            (0 if g == base else int(g[len(base) + 1 :]), g)
+            for g in root
+            if g == base or re.fullmatch(re.escape(base) + r"_\d+", g)
+        )
+        index = taken.get(base, 0)
+        if index >= len(numbered):
+            raise ValidationError(
+                f"{where}: the weights have {len(numbered)} {base!r} groups, the "
+                f"configuration more {kind} layers",
+                attr="path",
+            )
+        names.append(numbered[index][1])
+        taken[base] = index + 1
+    return names
+
+
 def _v3_layer_keys(kinds):
     """The names a Keras v3 weights file gives a model's layers: the class
     name in snake case, numbered from the second of a class on (``dense``,
@@ -136,13 +166,14 @@ def _read_config(config):
         ) from None
 
 
-def read_keras_lmu_model(path, config=None):
-    """Read a KerasLMU classifier saved by Keras (``.h5``, or ``.keras``).
+def read_keras_lmu_stack(path, config=None):
+    """Read a KerasLMU model saved by Keras (``.h5``, or ``.keras``).
 
     Accepted: a ``Sequential`` or ``Functional`` model of an optional
-    ``InputLayer``, one KerasLMU ``LMU`` layer (``SimpleRNNCell`` or
-    ``Dense`` hidden cell, tanh or relu) and one ``Dense`` layer (linear or
-    softmax: the Nengo network outputs its scores before the softmax). Keras 2
+    ``InputLayer``, one or more KerasLMU ``LMU`` layers in a chain (each but
+    the last with ``return_sequences=True``; ``SimpleRNNCell`` or ``Dense``
+    hidden cells, tanh or relu) and one ``Dense`` layer (linear or softmax:
+    the Nengo network outputs its scores before the softmax). Keras 2
     HDF5 files and zip files (``config.json`` and ``model.weights.h5``) from
     Keras 2.12 and Keras 3 are read with json and h5py; nothing in the file
     is executed. ``dropout`` and ``recurrent_dropout`` are
@@ -159,11 +190,11 @@ def read_keras_lmu_model(path, config=None):
 
     Returns
     -------
-    options : dict
-        `.LMUCell` options with ``theta_steps``, ``activation`` and
-        ``n_classes``.
-    weights : dict
-        `.LMUClassifier` weights.
+    cells : list of (dict, dict)
+        For each LMU layer, first to last: `.LMUCell` options (with
+        ``theta_steps`` and ``activation``) and weights.
+    readout : dict
+        ``readout_kernel`` ``(n_classes, units)`` and ``readout_bias``.
     """
     h5py = import_h5py()
     with open(path, "rb") as f:
@@ -218,24 +249,32 @@ def read_keras_lmu_model(path, config=None):
 
     model_class, kinds = model_layers(config)
     body = [k for k in kinds if k != "InputLayer"]
-    lmu_kinds = [k for k in body if k.split(">")[-1] == "LMU"]
+    short = [k.split(">")[-1] for k in body]
     if (
         model_class not in ("Sequential", "Functional")
-        or len(body) != 2
-        or (len(lmu_kinds) != 1 or body[1] != "Dense")
+        or len(body) < 2
+        or short[-1] != "Dense"
+        or any(k != "LMU" for k in short[:-1])
     ):
         raise ValidationError(
-            f"{where}: expected a model of an LMU layer followed by a Dense layer, "
+            f"{where}: expected a model of LMU layers followed by a Dense layer, "
             f"found {model_class} of {kinds}",
             attr="path",
         )
     layer_configs = [
-        layer
+        layer["config"]
         for layer in config["config"]["layers"]
         if layer["class_name"] != "InputLayer"
     ]
-    lmu_config, dense_config = (layer["config"] for layer in layer_configs)
-    options = _lmu_options_from_config(lmu_config, where)
+    lmu_configs, dense_config = layer_configs[:-1], layer_configs[-1]
+    for i, lmu_config in enumerate(lmu_configs[:-1]):
+        if not lmu_config.get("return_sequences", False):
+            raise ValidationError(
+                f"{where}: LMU layer {i} feeds another LMU layer, so it must "
+                "return sequences (return_sequences=True)",
+                attr="path",
+            )
+    options = [_lmu_options_from_config(c, where) for c in lmu_configs]
     if dense_config.get("activation") not in ("linear", "softmax"):
         raise ValidationError(
             f"{where}: the Dense layer's activation is "
@@ -244,20 +283,20 @@ def read_keras_lmu_model(path, config=None):
         )
 
     if layout == "h5":
-        lmu_name, dense_name = lmu_config["name"], dense_config["name"]
-        arrays = _lmu_arrays_h5(layers[lmu_name], options)
+        arrays = [
+            _lmu_arrays_h5(layers[c["name"]], o) for c, o in zip(lmu_configs, options)
+        ]
         dense = {
             key.split("/")[-1].split(":")[0]: value
-            for key, value in layers[dense_name].items()
+            for key, value in layers[dense_config["name"]].items()
         }
     else:
-        keys = _v3_layer_keys(kinds)
-        lmu_name, dense_name = (
-            k for k, kind in zip(keys, kinds) if kind != "InputLayer"
-        )
         with h5py.File(weights_file, "r") as weights:
-            arrays = _lmu_arrays_v3(weights, lmu_name, options, where)
-            dense_vars = f"{_v3_root(weights)}/{dense_name}/vars"
+            keys = _v3_group_names(weights, body, where)
+            arrays = [
+                _lmu_arrays_v3(weights, key, o, where) for key, o in zip(keys, options)
+            ]
+            dense_vars = f"{_v3_root(weights)}/{keys[-1]}/vars"
             dense_names = ["kernel"] + (
                 ["bias"] if dense_config.get("use_bias", True) else []
             )
@@ -265,10 +304,44 @@ def read_keras_lmu_model(path, config=None):
                 name: np.array(weights[dense_vars][str(i)], dtype=np.float64)
                 for i, name in enumerate(dense_names)
             }
-    arrays = {key: np.asarray(value, dtype=np.float64) for key, value in arrays.items()}
-    cell_options, weights = cell_weights(options, arrays)
+    cells = [
+        cell_weights(o, {k: np.asarray(v, dtype=np.float64) for k, v in a.items()})
+        for o, a in zip(options, arrays)
+    ]
     n_classes = dense["kernel"].shape[1]
-    weights["readout_kernel"] = dense["kernel"].T
-    weights["readout_bias"] = dense.get("bias", np.zeros(n_classes))
-    cell_options["n_classes"] = n_classes
+    readout = {
+        "readout_kernel": np.asarray(dense["kernel"], dtype=np.float64).T,
+        "readout_bias": np.asarray(dense.get("bias", np.zeros(n_classes)), np.float64),
+    }
+    return cells, readout
+
+
+def read_keras_lmu_model(path, config=None):
+    """Read a KerasLMU classifier of one LMU layer (see `read_keras_lmu_stack`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    config : dict or str or path-like, optional
+        For a Keras 3 ``.weights.h5`` file: the model's configuration.
+
+    Returns
+    -------
+    options : dict
+        `.LMUCell` options with ``theta_steps``, ``activation`` and
+        ``n_classes``.
+    weights : dict
+        `.LMUClassifier` weights.
+    """
+    cells, readout = read_keras_lmu_stack(path, config=config)
+    if len(cells) != 1:
+        raise ValidationError(
+            f"{path} holds {len(cells)} LMU layers; an LMUClassifier has one: read "
+            "it with load_keras_lmu_stack",
+            attr="path",
+        )
+    cell_options, weights = cells[0]
+    weights.update(readout)
+    cell_options["n_classes"] = readout["readout_kernel"].shape[0]
     return cell_options, weights

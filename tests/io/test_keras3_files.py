@@ -15,7 +15,11 @@ import numpy as np
 import pytest
 
 from nengo_lmu.cell.classifier import LMUClassifier
-from nengo_lmu.cell.keras_models import load_keras_lmu_model, save_keras_lmu_model
+from nengo_lmu.cell.keras_models import (
+    load_keras_lmu_model,
+    load_keras_lmu_stack,
+    save_keras_lmu_model,
+)
 from nengo_lmu.io.keras_files import read_keras_lmu_model
 
 from keras3 import keras3_predict
@@ -57,7 +61,35 @@ def classifier_scores(make, inputs):
     return np.array(scores), classifier
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST["models"]))
+SINGLE = sorted(name for name in MANIFEST["models"] if name != "stacked")
+
+
+def test_a_stack_of_lmu_layers_loads_as_a_chain_of_cells_and_matches_keras():
+    reference = np.load(FIXTURES / "stacked.npz")
+    path = FIXTURES / "stacked.keras"
+    scores, net = classifier_scores(
+        lambda: load_keras_lmu_stack(path), reference["inputs"]
+    )
+    assert np.allclose(scores, reference["predictions"], atol=1e-4)
+    assert [c.order for c in net.cells] == [3, 2]
+    assert [c.input_d for c in net.cells] == [2, 5]
+    assert net.cells[1].hidden_to_memory and not net.cells[0].hidden_to_memory
+    with pytest.raises(nengo.exceptions.ValidationError, match="holds 2 LMU layers"):
+        load_keras_lmu_model(path)
+
+
+@pytest.mark.parametrize("name", SINGLE)
+def test_one_lmu_layer_as_a_chain_of_one_cell(name):
+    reference = np.load(FIXTURES / f"{name}.npz")
+    path = FIXTURES / f"{name}.keras"
+    scores, net = classifier_scores(
+        lambda: load_keras_lmu_stack(path), reference["inputs"]
+    )
+    assert len(net.cells) == 1
+    assert np.allclose(scores, reference["predictions"], atol=1e-4)
+
+
+@pytest.mark.parametrize("name", SINGLE)
 def test_keras3_files_load_and_match_keras(name):
     reference = np.load(FIXTURES / f"{name}.npz")
     scores, classifier = nengo_scores(FIXTURES / f"{name}.keras", reference["inputs"])
@@ -97,7 +129,7 @@ def test_a_keras3_file_that_does_not_match_is_refused_naming_keras(tmp_path):
         load_keras_lmu_model(damaged)
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST["models"]))
+@pytest.mark.parametrize("name", SINGLE)
 def test_an_exported_file_reads_back_as_the_model(name, tmp_path):
     """Keras file -> classifier -> save_keras_lmu_model -> read: the same
     options and weights (float32 in the file)."""

@@ -212,3 +212,45 @@ def test_unsupported_keras_models_are_refused(tmp_path):
     (tmp_path / "junk.h5").write_bytes(b"not a model")
     with pytest.raises(ValidationError, match="neither an HDF5 nor a zip"):
         read_keras_lmu_model(tmp_path / "junk.h5")
+
+
+@pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
+def test_stacked_keras_lmu_layers_load_as_a_chain_and_match(tmp_path, save_format):
+    """Keras 2.12: two LMU layers (the first returning sequences) and a Dense
+    layer, saved both ways, become two chained cells with Keras' scores."""
+    from nengo_lmu.cell.keras_models import load_keras_lmu_stack
+
+    tf.keras.utils.set_random_seed(2)
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((30, 2)),
+            keras_lmu.LMU(
+                memory_d=1,
+                order=6,
+                theta=10,
+                hidden_cell=tf.keras.layers.SimpleRNNCell(5),
+                return_sequences=True,
+            ),
+            keras_lmu.LMU(
+                memory_d=1,
+                order=4,
+                theta=8,
+                hidden_cell=tf.keras.layers.SimpleRNNCell(4),
+                hidden_to_memory=True,
+            ),
+            tf.keras.layers.Dense(3),
+        ]
+    )
+    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
+    model.save(path, save_format=save_format)
+    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
+    expected = model.predict(x, verbose=0)[0]
+    with nengo.Network() as net:
+        stack = load_keras_lmu_stack(path)
+        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
+        nengo.Connection(stim, stack.input, synapse=None)
+        probe = nengo.Probe(stack.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(30)
+    assert [c.order for c in stack.cells] == [6, 4]
+    assert np.allclose(sim.data[probe][-1], expected, atol=1e-4)
