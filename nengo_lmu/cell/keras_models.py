@@ -151,7 +151,8 @@ def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
     -------
     nengo.Network
         With ``input``, ``output`` (the class scores), ``cells`` (first to
-        last) and ``readout`` (the connection from the last hidden state).
+        last), ``readout`` (the connection from the last hidden state) and
+        ``readout_bias`` (the bias's, from a constant Node).
     """
     cells, readout = read_keras_lmu_stack(path, config=config)
     with nengo.Network(label=label) as net:
@@ -179,7 +180,7 @@ def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
             previous, net.output, transform=readout["readout_kernel"], synapse=None
         )
         bias = nengo.Node(np.ones(1), label="readout bias input")
-        nengo.Connection(
+        net.readout_bias = nengo.Connection(
             bias, net.output, transform=readout["readout_bias"][:, None], synapse=None
         )
     return net
@@ -212,22 +213,52 @@ def keras_activation(neuron_type):
     )
 
 
-def save_keras_lmu_model(classifier, path, sim=None, steps=None, overwrite=False):
-    """Write an `.LMUClassifier` as a Keras 3 ``.keras`` file for KerasLMU.
+def _cell_options(cell):
+    """A cell's options as `nengo_lmu.io.keras_export` writes them."""
+    if cell.discretizer not in ("zoh", "euler"):
+        raise ValidationError(
+            f"KerasLMU discretises with zoh or euler, not {cell.discretizer!r}",
+            attr="classifier",
+        )
+    if cell.trainable_memory:
+        raise ValidationError(
+            "a cell with trainable_memory has its own A and B, which KerasLMU's "
+            "LMU layer cannot hold",
+            attr="classifier",
+        )
+    return {
+        "units": cell.units,
+        "order": cell.order,
+        "theta_steps": cell.theta / cell.dt,
+        "input_d": cell.input_d,
+        "memory_d": cell.memory_d,
+        "hidden_to_memory": cell.hidden_to_memory,
+        "memory_to_memory": cell.memory_to_memory,
+        "input_to_hidden": cell.input_to_hidden,
+        "hidden_to_hidden": cell.hidden_to_hidden,
+        "use_bias": cell.use_bias,
+        "trainable_theta": cell.trainable_theta,
+        "discretizer": cell.discretizer,
+        "activation": keras_activation(cell.neuron_type),
+    }
 
-    The file holds a ``Sequential`` model of an ``InputLayer``, a keras-lmu
-    ``LMU`` layer and a linear ``Dense`` readout
+
+def save_keras_lmu_model(model, path, sim=None, steps=None, overwrite=False):
+    """Write an `.LMUClassifier`, or a stack, as a Keras 3 ``.keras`` file.
+
+    The file holds a ``Sequential`` model of an ``InputLayer``, keras-lmu
+    ``LMU`` layers and a linear ``Dense`` readout
     (`nengo_lmu.io.keras_export`); ``keras.models.load_model(path)`` loads it
     with keras-lmu 0.8 or 0.9 imported, and predicts at the last step what
-    the classifier's ``output`` gives there. KerasLMU computes the exact
-    memory, whichever memory the cell uses; its window is
-    ``theta / dt`` steps.
+    the model's ``output`` gives there. KerasLMU computes the exact memory,
+    whichever memory a cell uses; its window is ``theta / dt`` steps.
 
     Parameters
     ----------
-    classifier : LMUClassifier
-        The model (rate hidden neurons: ``Tanh(tau_ref=1)`` or
-        ``RectifiedLinear()``).
+    model : LMUClassifier or nengo.Network
+        A classifier, or a chain of cells as `load_keras_lmu_stack` builds
+        it (``cells``, ``readout``, ``readout_bias``); rate hidden neurons,
+        ``Tanh(tau_ref=1)`` or ``RectifiedLinear()``.
     path : str or path-like
         The ``.keras`` file to write (written beside it and renamed onto it).
     sim : nengo.Simulator or nengo_dl.Simulator, optional
@@ -245,13 +276,26 @@ def save_keras_lmu_model(classifier, path, sim=None, steps=None, overwrite=False
     """
     from pathlib import Path  # pylint: disable=import-outside-toplevel
 
+    from nengo_lmu.cell.weights import read_transform  # pylint: disable=import-outside-toplevel
     from nengo_lmu.io.atomic import write_atomically  # pylint: disable=import-outside-toplevel
     from nengo_lmu.io.keras_export import write_keras_lmu_file  # pylint: disable=import-outside-toplevel
 
-    if not isinstance(classifier, LMUClassifier):
+    if isinstance(model, LMUClassifier):
+        cells = [model.cell]
+        weights = model.get_weights(sim)
+        readout = {k: weights[k] for k in ("readout_kernel", "readout_bias")}
+    elif all(hasattr(model, a) for a in ("cells", "readout", "readout_bias")):
+        cells = list(model.cells)
+        n_classes = model.output.size_in
+        readout = {
+            "readout_kernel": read_transform(sim, model.readout).reshape(n_classes, -1),
+            "readout_bias": read_transform(sim, model.readout_bias).reshape(n_classes),
+        }
+    else:
         raise ValidationError(
-            f"must be an LMUClassifier, got {type(classifier).__name__}",
-            attr="classifier",
+            f"must be an LMUClassifier or a stack of cells (load_keras_lmu_stack), "
+            f"got {type(model).__name__}",
+            attr="model",
         )
     path = Path(path)
     if path.suffix != ".keras":
@@ -262,35 +306,7 @@ def save_keras_lmu_model(classifier, path, sim=None, steps=None, overwrite=False
         raise ValidationError(
             f"{path} exists; pass overwrite=True to replace it", attr="path"
         )
-    cell = classifier.cell
-    options = {
-        "units": cell.units,
-        "order": cell.order,
-        "theta_steps": cell.theta / cell.dt,
-        "input_d": cell.input_d,
-        "memory_d": cell.memory_d,
-        "hidden_to_memory": cell.hidden_to_memory,
-        "memory_to_memory": cell.memory_to_memory,
-        "input_to_hidden": cell.input_to_hidden,
-        "hidden_to_hidden": cell.hidden_to_hidden,
-        "use_bias": cell.use_bias,
-        "trainable_theta": cell.trainable_theta,
-        "discretizer": cell.discretizer,
-        "activation": keras_activation(cell.neuron_type),
-        "n_classes": classifier.n_classes,
-    }
-    if cell.discretizer not in ("zoh", "euler"):
-        raise ValidationError(
-            f"KerasLMU discretises with zoh or euler, not {cell.discretizer!r}",
-            attr="classifier",
-        )
-    if cell.trainable_memory:
-        raise ValidationError(
-            "a cell with trainable_memory has its own A and B, which KerasLMU's "
-            "LMU layer cannot hold",
-            attr="classifier",
-        )
-    weights = classifier.get_weights(sim)
+    layers = [(_cell_options(cell), cell.get_weights(sim)) for cell in cells]
     return write_atomically(
-        path, lambda partial: write_keras_lmu_file(partial, options, weights, steps)
+        path, lambda partial: write_keras_lmu_file(partial, layers, readout, steps)
     )

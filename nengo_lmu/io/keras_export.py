@@ -1,7 +1,8 @@
 """Writing a KerasLMU classifier as a Keras 3 ``.keras`` file.
 
 The file is what Keras 3 writes for a ``Sequential`` model of an
-``InputLayer``, a keras-lmu ``LMU`` layer and a ``Dense`` readout: an
+``InputLayer``, keras-lmu ``LMU`` layers (one, or a chain) and a ``Dense``
+readout: an
 uncompressed zip of ``metadata.json``, ``config.json`` (the layers'
 configurations) and ``model.weights.h5`` (each layer's variables, numbered
 in the order Keras creates them). It is written with json, zipfile and
@@ -105,25 +106,11 @@ def _entry(module, class_name, config, registered_name=None, build_shape=None):
     return entry
 
 
-def keras_config(options, steps=None):
-    """The ``config.json`` of the Sequential model (see the module).
-
-    Parameters
-    ----------
-    options : dict
-        As for `keras_arrays`, with ``activation`` (``"tanh"`` or
-        ``"relu"``) and ``n_classes``.
-    steps : int, optional
-        The sequence length (None: any).
-
-    Returns
-    -------
-    dict
-    """
+def _lmu_entry(options, key, return_sequences, input_shape):
     units, md, order = options["units"], options["memory_d"], options["order"]
     hidden_in = md * order + (options["input_d"] if options["input_to_hidden"] else 0)
     cell_config = {
-        "name": "hidden_cell",
+        "name": f"{key}_hidden_cell",
         "trainable": True,
         "units": units,
         "activation": options["activation"],
@@ -136,7 +123,7 @@ def keras_config(options, steps=None):
         build_shape=(None, hidden_in),
     )
     lmu = {
-        "name": "lmu",
+        "name": key,
         "trainable": True,
         "memory_d": md,
         "order": order,
@@ -156,31 +143,75 @@ def keras_config(options, steps=None):
         "bias_regularizer": None,
         "dropout": 0,
         "recurrent_dropout": 0,
-        "return_sequences": False,
+        "return_sequences": return_sequences,
     }
-    shape = (None, steps, options["input_d"])
-    layers = [
+    return _entry(
+        "keras_lmu.layers", "LMU", lmu, "keras-lmu>LMU", build_shape=input_shape
+    )
+
+
+def layer_keys(count):
+    """The names Keras 3 gives ``count`` LMU layers of a model (``lmu``,
+    ``lmu_1``, ...), in its configuration and its weights file alike.
+
+    Parameters
+    ----------
+    count : int
+        The number of LMU layers.
+
+    Returns
+    -------
+    list of str
+    """
+    return ["lmu"] + [f"lmu_{i}" for i in range(1, count)]
+
+
+def keras_config(layers, n_classes, steps=None):
+    """The ``config.json`` of the Sequential model (see the module).
+
+    Parameters
+    ----------
+    layers : list of dict
+        Each LMU layer's options, first to last: as for `keras_arrays`, with
+        ``activation`` (``"tanh"`` or ``"relu"``). Each but the last returns
+        sequences, for the next.
+    n_classes : int
+        The ``Dense`` readout's outputs.
+    steps : int, optional
+        The sequence length (None: any).
+
+    Returns
+    -------
+    dict
+    """
+    shape = (None, steps, layers[0]["input_d"])
+    entries = [
         _entry(
             "keras.layers", "InputLayer", {"batch_shape": list(shape), "name": "input"}
-        ),
-        _entry("keras_lmu.layers", "LMU", lmu, "keras-lmu>LMU", build_shape=shape),
+        )
+    ]
+    for i, (options, key) in enumerate(zip(layers, layer_keys(len(layers)))):
+        last = i == len(layers) - 1
+        entries.append(_lmu_entry(options, key, not last, shape))
+        shape = (None, steps, options["units"]) if not last else shape
+    entries.append(
         _entry(
             "keras.layers",
             "Dense",
             {
                 "name": "dense",
                 "trainable": True,
-                "units": options["n_classes"],
+                "units": n_classes,
                 "activation": "linear",
                 "use_bias": True,
             },
-            build_shape=(None, units),
-        ),
-    ]
-    return _entry("keras", "Sequential", {"name": "sequential", "layers": layers})
+            build_shape=(None, layers[-1]["units"]),
+        )
+    )
+    return _entry("keras", "Sequential", {"name": "sequential", "layers": entries})
 
 
-def _weights_h5(options, hidden, memory, readout):
+def _weights_h5(layers, arrays, readout):
     """The bytes of ``model.weights.h5``: every group Keras writes, and the
     variables (float32) where it reads them."""
     h5py = import_h5py()
@@ -195,51 +226,59 @@ def _weights_h5(options, hidden, memory, readout):
                 g.create_dataset(str(i), data=np.asarray(value, dtype=np.float32))
 
         group("vars", "sequential")
-        group("layers/lmu/vars", "lmu")
-        cell = "simple_rnn_cell" if options["hidden_to_hidden"] else "dense"
-        group("layers/lmu/hidden_cell/vars", cell, hidden)
-        if is_feedforward(options):
-            group("layers/lmu/layer/vars", "lmu_feedforward", memory)
-            group("layers/lmu/layer/delay_layer/vars", "rnn")
-            group("layers/lmu/layer/delay_layer/cell/vars", "lmu_cell")
-        else:
-            group("layers/lmu/layer/vars", "rnn")
-            group("layers/lmu/layer/cell/vars", "lmu_cell", memory)
+        for options, key, (hidden, memory) in zip(
+            layers, layer_keys(len(layers)), arrays
+        ):
+            base = f"layers/{key}"
+            group(f"{base}/vars", key)
+            cell = "simple_rnn_cell" if options["hidden_to_hidden"] else "dense"
+            group(f"{base}/hidden_cell/vars", cell, hidden)
+            if is_feedforward(options):
+                group(f"{base}/layer/vars", "lmu_feedforward", memory)
+                group(f"{base}/layer/delay_layer/vars", "rnn")
+                group(f"{base}/layer/delay_layer/cell/vars", "lmu_cell")
+            else:
+                group(f"{base}/layer/vars", "rnn")
+                group(f"{base}/layer/cell/vars", "lmu_cell", memory)
         group("layers/dense/vars", "dense", readout)
     return buffer.getvalue()
 
 
-def write_keras_lmu_file(path, options, weights, steps=None):
-    """Write an LMU classifier as a Keras 3 ``.keras`` file.
+def write_keras_lmu_file(path, layers, readout, steps=None):
+    """Write LMU layers and a readout as a Keras 3 ``.keras`` file.
 
     Parameters
     ----------
     path : pathlib.Path
         The file to write (the caller makes the write atomic).
-    options : dict
-        As for `keras_config`.
-    weights : dict of str to ndarray
-        The cell's weights and ``readout_kernel`` ``(n_classes, units)``,
-        ``readout_bias``.
+    layers : list of (dict, dict)
+        Each LMU layer's options (as for `keras_config`) and `.LMUCell`
+        weights, first to last.
+    readout : dict
+        ``readout_kernel`` ``(n_classes, units)`` and ``readout_bias``.
     steps : int, optional
         The sequence length the model is declared for (None: any; for a
         feed-forward layer keras-lmu then truncates the memory's impulse
         response at five windows).
     """
-    if options["activation"] not in ("tanh", "relu"):
-        raise ValidationError(
-            f"KerasLMU's hidden cell takes tanh or relu, not {options['activation']!r}",
-            attr="neuron_type",
-        )
-    hidden, memory = keras_arrays(options, weights)
-    readout = [weights["readout_kernel"].T, weights["readout_bias"]]
+    for options, _ in layers:
+        if options["activation"] not in ("tanh", "relu"):
+            raise ValidationError(
+                "KerasLMU's hidden cell takes tanh or relu, not "
+                f"{options['activation']!r}",
+                attr="neuron_type",
+            )
+    arrays = [keras_arrays(options, weights) for options, weights in layers]
+    dense = [readout["readout_kernel"].T, readout["readout_bias"]]
     metadata = {
         "keras_version": KERAS_VERSION,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
     }
+    options = [o for o, _ in layers]
+    n_classes = readout["readout_kernel"].shape[0]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         archive.writestr("metadata.json", json.dumps(metadata))
-        archive.writestr("config.json", json.dumps(keras_config(options, steps)))
         archive.writestr(
-            "model.weights.h5", _weights_h5(options, hidden, memory, readout)
+            "config.json", json.dumps(keras_config(options, n_classes, steps))
         )
+        archive.writestr("model.weights.h5", _weights_h5(options, arrays, dense))

@@ -20,7 +20,7 @@ from nengo_lmu.cell.keras_models import (
     load_keras_lmu_stack,
     save_keras_lmu_model,
 )
-from nengo_lmu.io.keras_files import read_keras_lmu_model
+from nengo_lmu.io.keras_files import read_keras_lmu_model, read_keras_lmu_stack
 
 from keras3 import keras3_predict
 
@@ -221,3 +221,23 @@ def test_a_keras3_weights_file_reads_with_its_configuration():
     assert from_text[0] == read_keras_lmu_model(FIXTURES / f"{name}.keras")[0]
     with pytest.raises(nengo.exceptions.ValidationError, match="pass the model's conf"):
         read_keras_lmu_model(weights)
+
+
+def test_a_stack_exports_and_keras3_predicts_what_nengo_does(tmp_path):
+    """The two-layer fixture, loaded as a chain of cells and written back:
+    it reads back as the same chain, and Keras 3 predicts the fixture's
+    scores from the written file."""
+    reference = np.load(FIXTURES / "stacked.npz")
+    with nengo.Network():
+        stack = load_keras_lmu_stack(FIXTURES / "stacked.keras")
+    path = save_keras_lmu_model(stack, tmp_path / "stack.keras", steps=12)
+    cells, readout = read_keras_lmu_stack(FIXTURES / "stacked.keras")
+    again, again_readout = read_keras_lmu_stack(path)
+    assert [o for o, _ in again] == [o for o, _ in cells]
+    for (_, w), (_, v) in zip(again, cells):
+        assert all(np.allclose(w[k], v[k], atol=1e-7) for k in v)
+    assert np.allclose(again_readout["readout_bias"], readout["readout_bias"])
+    predicted = keras3_predict(path, reference["inputs"], tmp_path)
+    assert np.allclose(predicted, reference["predictions"], atol=1e-4)
+    with pytest.raises(nengo.exceptions.ValidationError, match="LMUClassifier or a"):
+        save_keras_lmu_model(nengo.Network(), tmp_path / "other.keras")
