@@ -262,13 +262,16 @@ def run_spiking(args, path):
                     "fine_tune_validation_loss": result.validation_loss,
                 }
             )
-        record["spiking"] = part
-        record["environment"] = common.environment(__file__)
-        write_results(
-            record, markdown(record), path, common.RESULTS / "mackey_glass.md"
-        )
+        _save_spiking(path, part)
         if result.test_nrmse is None:
             return
+    _save_spiking(path, part)
+
+
+def _save_spiking(path, part):
+    """The spiking part into the record as it is on disk now (other runs,
+    of the other models, may have added their rows since this one began)."""
+    record = common.read_json(path) or {"results": []}
     record["spiking"] = part
     record["environment"] = common.environment(__file__)
     write_results(record, markdown(record), path, common.RESULTS / "mackey_glass.md")
