@@ -10,7 +10,8 @@
 - `nengo_lmu.io.paper_model`: the LMU paper's psMNIST model file;
 - `nengo_lmu.io.hdf5`: Keras' HDF5 layout, shared by the two readers;
 - `nengo_lmu.io.atomic`: writing a file by a rename, so that an interrupted
-  write leaves the earlier file whole.
+  write leaves the earlier file whole;
+- `nengo_lmu.io.damage`: a missing or damaged file refused by name.
 
 This package reads and writes arrays; `nengo_lmu.cell.keras_models` builds
 networks from them.

@@ -18,6 +18,7 @@ import zipfile
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.io.damage import readable_file, refusing_damage
 from nengo_lmu.io.hdf5 import as_text, import_h5py, model_layers, read_h5_layers
 from nengo_lmu.io.keras_weights import cell_weights, check_lmu_options
 
@@ -196,6 +197,12 @@ def read_keras_lmu_stack(path, config=None):
     readout : dict
         ``readout_kernel`` ``(n_classes, units)`` and ``readout_bias``.
     """
+    path = readable_file(path, "a Keras model file")
+    with refusing_damage(path, "a Keras model file"):
+        return _read_stack(path, config)
+
+
+def _read_stack(path, config):
     h5py = import_h5py()
     with open(path, "rb") as f:
         signature = f.read(8)

@@ -10,6 +10,7 @@ import json
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.io.damage import readable_file, refusing_damage
 from nengo_lmu.io.hdf5 import as_text, import_h5py, model_layers, read_h5_layers
 
 
@@ -74,6 +75,11 @@ def read_lmu_paper_model(path, expected_sha256=None):
         `.LMUClassifier` weights, plus ``"Ad"`` and ``"Bd"`` (the file's
         discrete memory, :math:`A^T + I` and :math:`B^T` transposed).
     """
+    path = readable_file(
+        path,
+        "the LMU paper's model file",
+        "Put psMNIST-standard.hdf5 there (see the data README), or pass its path.",
+    )
     if expected_sha256 is not None:
         digest = sha256(path)
         if digest != expected_sha256:
@@ -83,9 +89,10 @@ def read_lmu_paper_model(path, expected_sha256=None):
                 attr="path",
             )
     h5py = import_h5py()
-    with h5py.File(path, "r") as f:
-        config = json.loads(as_text(f.attrs.get("model_config", "null")))
-        layers = read_h5_layers(f["model_weights"]) if "model_weights" in f else {}
+    with refusing_damage(path, "the LMU paper's model file (HDF5)"):
+        with h5py.File(path, "r") as f:
+            config = json.loads(as_text(f.attrs.get("model_config", "null")))
+            layers = read_h5_layers(f["model_weights"]) if "model_weights" in f else {}
     model_class, kinds = model_layers(config)
     if model_class != "Sequential" or kinds != ["RNN", "Dense"]:
         raise ValidationError(

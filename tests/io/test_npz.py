@@ -1,4 +1,5 @@
-"""npz parameter files: an interrupted save leaves the earlier file whole."""
+"""Files: an interrupted save leaves the earlier file whole; a damaged or
+missing file (npz, Keras, the paper's model) is refused by name."""
 
 import numpy as np
 import pytest
@@ -96,3 +97,56 @@ def test_files_without_nengo_lmus_metadata_are_refused(tmp_path):
     npz.save_parameters(tmp_path / "cell.npz", {"w": np.ones(2)}, {"model": "LMUCell"})
     with pytest.raises(npz.ValidationError, match="no 'structure'.*\\['model'\\]"):
         npz.load_model(tmp_path / "cell.npz", "LMUCell", {})
+
+
+def _zip_with(source, replace):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(buffer, "w") as b:
+        for member in a.namelist():
+            data = a.read(member)
+            b.writestr(member, replace.get(member, lambda d: d)(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("missing", "there is no file .*a Keras model file was expected"),
+        ("half a zip", "is damaged or is not a Keras model file.*BadZipFile"),
+        ("config not JSON", "is damaged.*JSONDecodeError"),
+        ("weights truncated", "is damaged.*OSError"),
+        ("HDF5 signature only", "is damaged.*OSError"),
+    ],
+)
+def test_damaged_keras_files_are_refused_by_name(tmp_path, kind, message):
+    from pathlib import Path
+
+    from nengo_lmu.io.keras_files import read_keras_lmu_model
+
+    source = Path(__file__).parent / "keras3" / "feedforward_simple_rnn.keras"
+    good = source.read_bytes()
+    content = {
+        "missing": None,
+        "half a zip": good[: len(good) // 2],
+        "config not JSON": _zip_with(source, {"config.json": lambda d: b"{bad"}),
+        "weights truncated": _zip_with(source, {"model.weights.h5": lambda d: d[:500]}),
+        "HDF5 signature only": b"\x89HDF\r\n\x1a\n" + bytes(100),
+    }[kind]
+    path = tmp_path / "model.keras"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(npz.ValidationError, match=message):
+        read_keras_lmu_model(path)
+
+
+def test_a_missing_or_damaged_paper_model_is_refused_by_name(tmp_path):
+    from nengo_lmu.io.paper_model import read_lmu_paper_model
+
+    with pytest.raises(npz.ValidationError, match="there is no file.*psMNIST-standard"):
+        read_lmu_paper_model(tmp_path / "psMNIST-standard.hdf5")
+    (tmp_path / "bad.hdf5").write_bytes(b"not HDF5")
+    with pytest.raises(npz.ValidationError, match="bad.hdf5 is damaged.*OSError"):
+        read_lmu_paper_model(tmp_path / "bad.hdf5")
