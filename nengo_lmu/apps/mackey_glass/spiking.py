@@ -233,7 +233,8 @@ def sweep(checkpoint, validation, rate_scales, synapses, make=lmu_stack, log=Non
             if log is not None:
                 r = results[-1]
                 log(
-                    f"rate_scale {rate_scale:g}, synapse {synapse:g} s: NRMSE "
+                    f"rate_scale {rate_scale:g}, synapse "
+                    f"{'none' if synapse is None else f'{synapse:g} s'}: NRMSE "
                     f"{r.nrmse:.2%}, {r.spikes_per_step:.3f} spikes a neuron a step"
                 )
     return results
