@@ -11,10 +11,12 @@ script's own folder first on ``sys.path``); no script imports another.
   (`markdown_table`).
 - Output: the JSON and Markdown result files (`write_results`, `read_json`).
 
-Nothing here imports TensorFlow, NengoDL or ``nengo_lmu`` unless asked to
-(`gpus`): versions are read from the installed distributions, so that
-recording them does not change what a nengo-only benchmark measures (the
-memory, threads and builders that importing TensorFlow or NengoDL bring).
+Nothing here imports TensorFlow or NengoDL unless asked to (`gpus`):
+versions are read from the installed distributions, so that recording them
+does not change what a nengo-only benchmark measures (the memory, threads
+and builders that importing TensorFlow or NengoDL bring). Importing this
+module hides NengoDL's and TensorFlow's known harmless messages
+(`nengo_lmu.apps.quiet`), before any benchmark imports TensorFlow.
 """
 
 import datetime
@@ -28,6 +30,10 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from nengo_lmu.apps.quiet import quiet_known_warnings
+
+quiet_known_warnings()
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "docs" / "benchmarks"  # where full runs write by default

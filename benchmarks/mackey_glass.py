@@ -55,6 +55,8 @@ from nengo_lmu.apps.mackey_glass.training import train
 from nengo_lmu.apps.mackey_glass import spiking
 
 import _common as common
+
+common.quiet_known_warnings(import_nengo_dl=True)
 from _common import markdown_table, write_results
 
 PAPER_PARAMETERS = {"lmu": 18326, "lstm": 18026, "hybrid": 18020, "lmu_keraslmu": 18326}

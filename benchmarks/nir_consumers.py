@@ -43,6 +43,8 @@ from nengo_lmu.nir import from_nir, quantize_weights, to_nir, write
 import _common as common
 from _common import markdown_table, write_results
 
+common.quiet_known_warnings(import_nengo_dl=True)
+
 REPO = Path(__file__).resolve().parents[1]
 CONSUMER = REPO / "tools" / "nir_consumer.py"
 DT = 0.001

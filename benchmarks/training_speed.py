@@ -130,6 +130,8 @@ from _common import (  # noqa: E402
     write_results,
 )
 
+common.quiet_known_warnings(import_nengo_dl=True)
+
 DEFAULT_JSON = common.RESULTS / "training_speed.json"
 DEFAULT_MARKDOWN = common.RESULTS / "training_speed.md"
 

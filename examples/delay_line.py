@@ -11,13 +11,11 @@ save a figure (needs matplotlib).
 
 import argparse
 import importlib.util
-import os
 import time
-import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
-warnings.filterwarnings("ignore", message=".*has not been tested with your")
-warnings.filterwarnings("ignore", message="No GPU support detected")
+from nengo_lmu.apps.quiet import quiet_known_warnings
+
+quiet_known_warnings()  # before TensorFlow loads
 
 import nengo  # noqa: E402  pylint: disable=wrong-import-position
 import numpy as np  # noqa: E402  pylint: disable=wrong-import-position

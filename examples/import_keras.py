@@ -12,14 +12,12 @@ NengoDL and converts to spiking neurons.
 """
 
 import argparse
-import os
 import tempfile
-import warnings
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
-warnings.filterwarnings("ignore", message=".*has not been tested with your")
-warnings.filterwarnings("ignore", message="No GPU support detected")
+from nengo_lmu.apps.quiet import quiet_known_warnings
+
+quiet_known_warnings(import_nengo_dl=True)  # before TensorFlow loads
 
 import keras_lmu  # noqa: E402
 import nengo  # noqa: E402

@@ -19,13 +19,11 @@ Prints the normalised RMS error (NRMSE) of each; ``--quick`` for a short run.
 """
 
 import argparse
-import os
 import time
-import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
-warnings.filterwarnings("ignore", message=".*has not been tested with your")
-warnings.filterwarnings("ignore", message="No GPU support detected")
+from nengo_lmu.apps.quiet import quiet_known_warnings
+
+quiet_known_warnings(import_nengo_dl=True)  # before TensorFlow loads
 
 import nengo  # noqa: E402
 import nengo_dl  # noqa: E402

@@ -284,7 +284,10 @@ def main(argv=None):
         status 2, for a refused argument; `RunFailed`, status 1, for a run
         that failed).
     """
+    from nengo_lmu.apps.quiet import quiet_known_warnings  # pylint: disable=import-outside-toplevel
     from nengo_lmu.version import version  # pylint: disable=import-outside-toplevel
+
+    quiet_known_warnings()
 
     parser = argparse.ArgumentParser(
         prog="nengo-lmu", description="Legendre Memory Units in Nengo."
@@ -435,6 +438,10 @@ def main(argv=None):
     nx.set_defaults(run=_export_nir)
 
     args = parser.parse_args(argv)
+    quiet_known_warnings(
+        import_nengo_dl=args.command in ("psmnist", "reproduce-paper", "mackey-glass")
+        or (args.command == "capacity" and not args.no_lstm)
+    )
     _run(args)
     return 0
 
