@@ -73,6 +73,14 @@ test: $(STAMP) $(NIR_STAMP) $(KERAS3_STAMP)
 	NENGO_LMU_REQUIRE_NIR_CONSUMER=1 NENGO_LMU_REQUIRE_KERAS3=1 $(BIN)/python -m pytest tests -rsx
 	$(BIN)/python -m pytest tests -rsx --simulator nengo_dl
 	$(BIN)/python -m pytest tests -rsx --simulator nengo_loihi
+	bash tools/test_core.sh
+
+# the suite that needs no TensorFlow, on Python 3.12 and 3.13 (where present;
+# tools/test_core.sh says when one is not), each in its own environment with
+# constraints-core.txt (about 3 minutes each here, the environments included)
+.PHONY: test-core
+test-core:
+	bash tools/test_core.sh
 
 # the documentation site in docs/_build/html, warnings as errors; the docs
 # extra has its own stamp, so that `make test` does not install it
@@ -101,4 +109,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/psmnist.py --data $(DATA)
 
 clean:
-	rm -rf $(VENV) $(NIR_VENV) $(KERAS3_VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(NIR_VENV) $(KERAS3_VENV) .venv-py312 .venv-py313 *.egg-info .pytest_cache

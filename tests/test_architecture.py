@@ -193,6 +193,14 @@ def test_every_path_the_pages_show_works():
             re.findall(r"nengo_lmu(?:\.[A-Za-z_][A-Za-z0-9_]*)+", page.read_text())
         )
     assert len(paths) > 40  # the pages were read
+    # the core environments have no NengoDL or NengoLoihi: the parts that
+    # import them cannot be imported there
+    for package, prefix in (
+        ("nengo_dl", "nengo_lmu.dl"),
+        ("nengo_loihi", "nengo_lmu.loihi.decode_neurons"),
+    ):
+        if importlib.util.find_spec(package) is None:
+            paths = {p for p in paths if not p.startswith(prefix)}
     broken = []
     for path in sorted(paths):
         try:

@@ -23,9 +23,11 @@ NEEDS = {
         "nengo_lmu.dl",
         "nengo_lmu.dl.builders",
         "nengo_lmu.dl.simulation",
+        "nengo_lmu.dl.spike_aware",
         "nengo_lmu.dl_builders",
     )
 }
+NEEDS["nengo_lmu.loihi.decode_neurons"] = ("nengo_loihi",)
 
 
 @pytest.mark.parametrize("module", check_docstrings.public_modules())

@@ -1,5 +1,6 @@
 """The examples run (short versions), so that they cannot rot."""
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -22,7 +23,9 @@ def test_delay_line_example():
         timeout=300,
     )
     rows = [line for line in result.stdout.splitlines() if line.startswith("nengo")]
-    assert [row.split()[0] for row in rows] == ["nengo", "nengo_dl"]
+    # the NengoDL row where NengoDL is installed (not in the core environments)
+    simulators = ["nengo"] + (["nengo_dl"] if importlib.util.find_spec("nengo_dl") else [])
+    assert [row.split()[0] for row in rows] == simulators
     for row in rows:
         errors = [float(x) for x in row.split()[1:6]]
         assert all(0 < e < 0.05 for e in errors), row
@@ -40,6 +43,7 @@ def run_example(name, *args):
 
 
 def test_train_lmu_example():
+    pytest.importorskip("nengo_dl")
     out = run_example("train_lmu.py", "--quick")
     rows = {line[:30].strip(): line[30:].split() for line in out.splitlines()[1:]}
     assert list(rows) == [
@@ -53,6 +57,8 @@ def test_train_lmu_example():
 
 
 def test_import_keras_example():
+    pytest.importorskip("nengo_dl")
+    pytest.importorskip("keras_lmu")
     out = run_example("import_keras.py", "--quick", "--format", "h5")
     accuracy = {line[:34].strip(): float(line[34:]) for line in out.splitlines()[1:]}
     # the file's model in Nengo (rate) classifies as Keras does (one image of
@@ -62,6 +68,7 @@ def test_import_keras_example():
 
 
 def test_loihi_memory_example():
+    pytest.importorskip("nengo_loihi")
     out = run_example("loihi_memory.py", "--seconds", "3")
     errors = {
         line[:24].strip(): float(line[24:].split()[0]) for line in out.splitlines()[1:]
