@@ -22,7 +22,7 @@ for version in 3.12 3.13; do
         "$python" -m venv "$venv" &&
             "$venv/bin/python" -m pip install --quiet --upgrade "pip>=23" &&
             "$venv/bin/python" -m pip install --quiet -c constraints-core.txt -e . \
-                "pytest>=7,<8" h5py numpydoc matplotlib nir &&
+                "pytest>=7,<8" h5py numpydoc matplotlib nir build &&
             touch "$venv/.installed" || { echo "== Python $version: could not make $venv"; status=1; continue; }
     fi
     echo "== Python $version ($("$venv/bin/python" -c 'import sys, numpy, scipy, nengo; print(sys.version.split()[0], "numpy", numpy.__version__, "scipy", scipy.__version__, "nengo", nengo.__version__)'))"
