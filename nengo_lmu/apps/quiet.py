@@ -3,7 +3,8 @@
 Every run that uses NengoDL prints the same messages, none of which says
 anything about the run: NengoDL's "This version of NengoDL has not been
 tested with your Nengo version" (NengoDL 3.6 is the last release, and works
-with nengo 4.1 as DESIGN.md records) and "No GPU support detected", and
+with nengo 4.1 as DESIGN.md records) and "No GPU support detected",
+NengoLoihi's same note about nengo's version, and
 TensorFlow's start-up log (oneDNN, CUDA drivers, TensorRT). The command
 line, the examples and the benchmarks call `quiet_known_warnings` where
 they start; the library never does (importing nengo-lmu changes no warning
@@ -22,10 +23,11 @@ import os
 import sys
 import warnings
 
-# NengoDL's messages, as the start of their text
+# NengoDL's and NengoLoihi's messages, as the start of their text
 KNOWN_WARNINGS = (
     "This version of NengoDL has not been tested with your Nengo version",
     "No GPU support detected",
+    "This version of `nengo_loihi` has not been tested with your `nengo` version",
 )
 LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL"
 
