@@ -7,14 +7,14 @@ nir-consumer``): PyTorch cannot share one with TensorFlow 2.12.
 there instead of skipping.
 """
 
-import os
 import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from nengo_lmu.nir import write
+
+from environments import external_python
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "tools" / "nir_consumer.py"
@@ -22,13 +22,12 @@ SCRIPT = REPO / "tools" / "nir_consumer.py"
 
 def consumer_python():
     """The consumer's interpreter, or a skip (a failure where it is required)."""
-    python = Path(os.environ.get("NENGO_LMU_NIR_PYTHON", REPO / ".venv-nir/bin/python"))
-    if not python.exists():
-        message = f"no NIR consumer at {python}: run `make nir-consumer`"
-        if os.environ.get("NENGO_LMU_REQUIRE_NIR_CONSUMER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return python
+    return external_python(
+        "NENGO_LMU_NIR_PYTHON",
+        ".venv-nir/bin/python",
+        "nir-consumer",
+        "NENGO_LMU_REQUIRE_NIR_CONSUMER",
+    )
 
 
 def run_in_consumer(graph, inputs, dt, tmp_path):

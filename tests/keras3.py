@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
+
+from environments import external_python
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "tools" / "keras3_predict.py"
@@ -20,15 +21,12 @@ SCRIPT = REPO / "tools" / "keras3_predict.py"
 
 def keras3_python():
     """The environment's interpreter, or a skip (a failure where required)."""
-    python = Path(
-        os.environ.get("NENGO_LMU_KERAS3_PYTHON", REPO / ".venv-keras3/bin/python")
+    return external_python(
+        "NENGO_LMU_KERAS3_PYTHON",
+        ".venv-keras3/bin/python",
+        "keras3",
+        "NENGO_LMU_REQUIRE_KERAS3",
     )
-    if not python.exists():
-        message = f"no Keras 3 environment at {python}: run `make keras3`"
-        if os.environ.get("NENGO_LMU_REQUIRE_KERAS3") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    return python
 
 
 def keras3_predict(path, inputs, tmp_path):
