@@ -35,13 +35,14 @@ print("error", error, "units", model.cell.units, "order", model.cell.order)
 
 def test_the_wheel_alone_installs_and_runs(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(dist)],
         cwd=REPO,
-        check=True,
         capture_output=True,
+        text=True,
         timeout=600,
     )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     wheels, sdists = list(dist.glob("*.whl")), list(dist.glob("*.tar.gz"))
     assert len(wheels) == 1 and len(sdists) == 1
     names = zipfile.ZipFile(wheels[0]).namelist()

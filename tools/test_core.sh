@@ -18,12 +18,14 @@ for version in 3.12 3.13; do
     fi
     venv=".venv-py${version/./}"
     start=$SECONDS
-    if [ ! -f "$venv/.installed" ] || [ constraints-core.txt -nt "$venv/.installed" ] || [ setup.cfg -nt "$venv/.installed" ]; then
+    # the environment is remade when the pins or the package's metadata change
+    wanted="$(cat constraints-core.txt setup.cfg | sha256sum | cut -c1-16)"
+    if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$wanted" ]; then
         "$python" -m venv "$venv" &&
             "$venv/bin/python" -m pip install --quiet --upgrade "pip>=23" &&
             "$venv/bin/python" -m pip install --quiet -c constraints-core.txt -e . \
                 "pytest>=7,<8" h5py numpydoc matplotlib nir build &&
-            touch "$venv/.installed" || { echo "== Python $version: could not make $venv"; status=1; continue; }
+            echo "$wanted" > "$venv/.installed" || { echo "== Python $version: could not make $venv"; status=1; continue; }
     fi
     echo "== Python $version ($("$venv/bin/python" -c 'import sys, numpy, scipy, nengo; print(sys.version.split()[0], "numpy", numpy.__version__, "scipy", scipy.__version__, "nengo", nengo.__version__)'))"
     "$venv/bin/python" -m pytest tests -q -rs -p no:cacheprovider || status=1
