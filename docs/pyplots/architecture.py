@@ -19,7 +19,12 @@ import import_graph  # noqa: E402
 known = import_graph.modules()
 graph = import_graph.part_graph(known)
 floors = import_graph.layers(graph)
-graph.pop("nengo_lmu.version")  # a version string, not a part of the design
+# a version string, not a part of the design (the command line reads it)
+graph.pop("nengo_lmu.version")
+graph = {
+    part: [t for t in targets if t != "nengo_lmu.version"]
+    for part, targets in graph.items()
+}
 floors = [[p for p in floor if p in graph] for floor in floors]
 
 
