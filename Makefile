@@ -56,8 +56,14 @@ KERAS_FIXTURES ?= tests/io/keras3
 .PHONY: keras3 keras-fixtures
 keras3: $(KERAS3_STAMP)
 
+KERAS_LMU_08 := build/keras-lmu-0.8
 keras-fixtures: $(KERAS3_STAMP)
 	CUDA_VISIBLE_DEVICES=-1 $(KERAS3_VENV)/bin/python tools/make_keras_fixtures.py $(KERAS_FIXTURES)
+	rm -rf $(KERAS_LMU_08)
+	$(KERAS3_VENV)/bin/python -m pip install --quiet --no-deps --target $(KERAS_LMU_08) keras-lmu==0.8.0
+	CUDA_VISIBLE_DEVICES=-1 PYTHONPATH=$(KERAS_LMU_08) $(KERAS3_VENV)/bin/python \
+		tools/make_keras_fixtures.py $(KERAS_FIXTURES)/keras-lmu-0.8 \
+		--only recurrent_all_connections,lmu_feedforward_dense,memory_only
 
 $(KERAS3_STAMP): constraints-keras3.txt
 	test -x $(KERAS3_VENV)/bin/python || $(PYTHON) -m venv $(KERAS3_VENV)

@@ -12,9 +12,15 @@ check before they read a file.
 
 Usage::
 
-    python tools/make_keras_fixtures.py OUT_DIR
+    python tools/make_keras_fixtures.py OUT_DIR [--only NAME,NAME,...]
+
+``make keras-fixtures`` runs it twice: with keras-lmu 0.9 for every model
+(``tests/io/keras3``), and with keras-lmu 0.8 (installed beside the
+environment's 0.9 in ``build/keras-lmu-0.8`` and put first on
+``PYTHONPATH``) for a few (``tests/io/keras3/keras-lmu-0.8``).
 """
 
+import argparse
 import hashlib
 import json
 import platform
@@ -71,7 +77,37 @@ MODELS = {
         dict(hidden_to_memory=True),
         ("SimpleRNNCell", "tanh"),
     ),
+    "lmu_feedforward_dense": (
+        "an LMUFeedforward layer: a Dense hidden cell (tanh), use_bias, "
+        "input_to_hidden, FFT convolution",
+        dict(use_bias=True, input_to_hidden=True),
+        ("Dense", "tanh"),
+    ),
+    "lmu_feedforward_raw": (
+        "an LMUFeedforward layer: a SimpleRNNCell hidden cell, the raw "
+        "convolution with its impulse response truncated (truncate_ir=1e-4)",
+        dict(conv_mode="raw", truncate_ir=1e-4, theta=3.0),
+        ("SimpleRNNCell", "tanh"),
+    ),
+    "memory_only": (
+        "an LMUFeedforward layer without a hidden cell or input kernel "
+        "(input_to_hidden: it outputs its memory and its input), then an LMU "
+        "layer without a hidden cell (memory_to_memory, use_bias, the "
+        "recurrent form), a Dense layer",
+        dict(memory_d=2),
+        (None, None),
+    ),
+    "dense_between": (
+        "an LMU layer, Dense layers (tanh, linear) between it and a second "
+        "LMU layer, a relu Dense layer, a Dense readout",
+        dict(),
+        ("SimpleRNNCell", "tanh"),
+    ),
 }
+
+# the models of more than one memory layer, or with layers an LMUClassifier
+# does not hold: read as stacks only
+STACKS = ("stacked", "memory_only", "dense_between")
 
 
 # also saved as a weights file and its configuration (save_weights, to_json)
@@ -85,14 +121,17 @@ def make(name, out, rng):
     _, lmu_args, (cell, activation) = MODELS[name]
     args = dict(memory_d=1, order=3, theta=4.0)
     args.update(lmu_args)
-    hidden = (
-        keras.layers.SimpleRNNCell(5, activation=activation)
-        if cell == "SimpleRNNCell"
-        else keras.layers.Dense(5, activation=activation)
-    )
+    hidden = {
+        "SimpleRNNCell": lambda: keras.layers.SimpleRNNCell(5, activation=activation),
+        "Dense": lambda: keras.layers.Dense(5, activation=activation),
+        None: lambda: None,
+    }[cell]()
     keras.utils.set_random_seed(int(rng.integers(2**31)))
-    lmu = keras_lmu.LMU(hidden_cell=hidden, **args)
     readout = keras.layers.Dense(CLASSES)
+    if name.startswith("lmu_feedforward"):
+        lmu = keras_lmu.LMUFeedforward(hidden_cell=hidden, **args)
+    else:
+        lmu = keras_lmu.LMU(hidden_cell=hidden, **args)
     if name == "functional":
         inputs = keras.Input((STEPS, INPUT_D))
         model = keras.Model(inputs, readout(lmu(inputs)))
@@ -107,6 +146,47 @@ def make(name, out, rng):
         )
         model = keras.Sequential(
             [keras.Input((STEPS, INPUT_D)), first, second, readout]
+        )
+    elif name == "memory_only":
+        first = keras_lmu.LMUFeedforward(
+            memory_d=INPUT_D,
+            order=3,
+            theta=4.0,
+            hidden_cell=None,
+            kernel_initializer=None,
+            input_to_hidden=True,
+            return_sequences=True,
+        )
+        second = keras_lmu.LMU(
+            memory_d=2,
+            order=2,
+            theta=5.0,
+            hidden_cell=None,
+            memory_to_memory=True,
+            use_bias=True,
+        )
+        model = keras.Sequential(
+            [keras.Input((STEPS, INPUT_D)), first, second, readout]
+        )
+    elif name == "dense_between":
+        first = keras_lmu.LMU(hidden_cell=hidden, return_sequences=True, **args)
+        second = keras_lmu.LMU(
+            memory_d=1,
+            order=2,
+            theta=3.0,
+            hidden_cell=keras.layers.SimpleRNNCell(4),
+            hidden_to_memory=True,
+        )
+        model = keras.Sequential(
+            [
+                keras.Input((STEPS, INPUT_D)),
+                first,
+                keras.layers.Dense(4, activation="tanh"),
+                keras.layers.Dense(3),
+                second,
+                keras.layers.Dense(6, activation="relu"),
+                readout,
+            ]
         )
     else:
         model = keras.Sequential([keras.Input((STEPS, INPUT_D)), lmu, readout])
@@ -128,7 +208,7 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def main(out):
+def main(out, only=None):
     import h5py
     import keras
     import keras_lmu
@@ -150,11 +230,14 @@ def main(out):
         "models": {},
     }
     for name, (covers, _, (cell, activation)) in MODELS.items():
+        if only and name not in only:
+            continue
         start = time.perf_counter()
         args = make(name, out, rng)
         manifest["models"][name] = {
             "covers": covers,
             "lmu": {**args, "hidden_cell": cell, "units": 5, "activation": activation},
+            "stack": name in STACKS,
             "files": {
                 f"{name}{ext}": sha256(out / f"{name}{ext}")
                 for ext in (".keras", ".npz")
@@ -167,4 +250,11 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/io/keras3")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("out", nargs="?", default="tests/io/keras3")
+    parser.add_argument("--only", help="comma-separated model names")
+    arguments = parser.parse_args()
+    unknown = set((arguments.only or "").split(",")) - set(MODELS) - {""}
+    if unknown:
+        sys.exit(f"--only: unknown models {sorted(unknown)}; known: {sorted(MODELS)}")
+    main(arguments.out, arguments.only and arguments.only.split(","))

@@ -10,9 +10,10 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.classifier import LMUClassifier
-from nengo_lmu.io.keras_files import read_keras_lmu_model, read_keras_lmu_stack
+from nengo_lmu.io.keras_files import read_keras_layers, read_keras_lmu_model
 from nengo_lmu.io.paper_model import read_lmu_paper_model
 from nengo_lmu.legendre import discretize, lmu_system
+from nengo_lmu.memory.process import LegendreMemory
 
 
 def load_lmu_paper_model(
@@ -126,21 +127,34 @@ def _neuron_type(activation):
 
 
 def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
-    """A KerasLMU model of stacked LMU layers as a chain of `.LMUCell` objects.
+    """A Keras model of LMU and Dense layers as a chain of Nengo layers.
 
-    Each LMU layer becomes a cell whose input is the previous cell's hidden
-    state, one step at a time (Keras' ``return_sequences=True``), and the
-    ``Dense`` layer a readout of the last cell's hidden state, with its
-    bias; the scores at the last step are Keras' prediction (before any
-    softmax). A file of one LMU layer gives a chain of one cell
+    Each layer reads the previous one's output at the same step (Keras'
+    ``return_sequences=True`` between memory layers):
+
+    - an ``LMU`` or ``LMUFeedforward`` layer with a hidden cell becomes an
+      `.LMUCell`;
+    - one without a hidden cell becomes its `.LegendreMemory` (a network
+      whose output is the memory, then the input with
+      ``input_to_hidden``), fed by its kernel, bias and ``memory_to_memory``
+      connection;
+    - a ``Dense`` layer inside the chain becomes a connection from the
+      previous layer: onto an ensemble's neurons (``Tanh(tau_ref=1)`` for
+      tanh, ``RectifiedLinear()`` for relu, unit gains, the layer's bias as
+      the neurons' bias), or into a node (linear);
+    - the last ``Dense`` layer is the readout into ``output``, with its
+      bias; the scores at the last step are Keras' prediction (before any
+      softmax).
+
+    A file of one LMU layer gives a chain of one cell
     (`load_keras_lmu_model` gives it as an `.LMUClassifier`).
 
     Parameters
     ----------
     path : str or path-like
-        The file (see `.read_keras_lmu_stack` for what is accepted).
+        The file (see `.read_keras_layers` for what is accepted).
     dt : float
-        The time step the network will be simulated with; each layer's
+        The time step the network will be simulated with; each memory's
         window is ``theta_steps * dt`` seconds.
     config : dict or str or path-like, optional
         For a Keras 3 ``.weights.h5`` file: the model's configuration.
@@ -150,39 +164,127 @@ def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
     Returns
     -------
     nengo.Network
-        With ``input``, ``output`` (the class scores), ``cells`` (first to
-        last), ``readout`` (the connection from the last hidden state) and
-        ``readout_bias`` (the bias's, from a constant Node).
+        With ``input``, ``output`` (the class scores), ``layers`` (a Nengo
+        object per Keras layer before the readout, each with an ``output``),
+        ``cells`` (the `.LMUCell` ones, first to last), ``readout`` (the
+        connection from the last layer) and ``readout_bias`` (the bias's,
+        from a constant Node).
     """
-    cells, readout = read_keras_lmu_stack(path, config=config)
+    *layers, readout = read_keras_layers(path, config=config)
+    first = layers[0]
+    input_d = (
+        first["kernel"].shape[1]
+        if first["kind"] == "dense"
+        else first["options"]["input_d"]
+    )
     with nengo.Network(label=label) as net:
-        net.input = nengo.Node(size_in=cells[0][0]["input_d"], label="input")
-        n_classes = readout["readout_kernel"].shape[0]
-        net.output = nengo.Node(size_in=n_classes, label="output")
-        net.cells, previous = [], net.input
-        for i, (options, weights) in enumerate(cells):
-            options = dict(options)
-            cell = LMUCell(
-                options.pop("units"),
-                options.pop("order"),
-                options.pop("theta_steps") * dt,
-                options.pop("input_d"),
-                neuron_type=_neuron_type(options.pop("activation")),
-                dt=dt,
-                weights=weights,
-                label=f"layer {i}",
-                **options,
+        net.input = nengo.Node(size_in=input_d, label="input")
+        net.output = nengo.Node(size_in=readout["kernel"].shape[0], label="output")
+        net.layers, previous = [], net.input
+        for i, layer in enumerate(layers):
+            build = {
+                "cell": _cell_layer,
+                "memory": _memory_layer,
+                "dense": _dense_layer,
+            }
+            built = build[layer["kind"]](
+                layer, dt, f"layer {i}: {layer['keras_class']}"
             )
-            nengo.Connection(previous, cell.input, synapse=None)
-            net.cells.append(cell)
-            previous = cell.output
+            nengo.Connection(previous, built.input, synapse=None)
+            net.layers.append(built)
+            previous = built.output
+        net.cells = [layer for layer in net.layers if isinstance(layer, LMUCell)]
         net.readout = nengo.Connection(
-            previous, net.output, transform=readout["readout_kernel"], synapse=None
+            previous, net.output, transform=readout["kernel"], synapse=None
         )
         bias = nengo.Node(np.ones(1), label="readout bias input")
         net.readout_bias = nengo.Connection(
-            bias, net.output, transform=readout["readout_bias"][:, None], synapse=None
+            bias, net.output, transform=readout["bias"][:, None], synapse=None
         )
+    return net
+
+
+def _cell_layer(layer, dt, label):
+    """An LMU layer with a hidden cell, as an `.LMUCell`."""
+    options = dict(layer["options"])
+    return LMUCell(
+        options.pop("units"),
+        options.pop("order"),
+        options.pop("theta_steps") * dt,
+        options.pop("input_d"),
+        neuron_type=_neuron_type(options.pop("activation")),
+        dt=dt,
+        weights=layer["weights"],
+        label=label,
+        **options,
+    )
+
+
+def _memory_layer(layer, dt, label):
+    """An LMU layer without a hidden cell: its memory, and its input after it
+    with ``input_to_hidden``.
+
+    :math:`u_t = e_x x_t + e_m m_{t-1} + b_u`, :math:`m_t = \\bar{A} m_{t-1}
+    + \\bar{B} u_t`; the output is :math:`[m_t, x_t]`.
+    """
+    options, weights = layer["options"], layer["weights"]
+    input_d, memory_d, order = options["input_d"], options["memory_d"], options["order"]
+    size = memory_d * order + (input_d if options["input_to_hidden"] else 0)
+    with nengo.Network(label=label) as net:
+        net.input = nengo.Node(size_in=input_d, label="input")
+        net.memory = nengo.Node(
+            LegendreMemory(
+                order, options["theta_steps"] * dt, options["discretizer"], memory_d
+            ),
+            label="memory",
+        )
+        net.output = nengo.Node(size_in=size, label="output")
+        nengo.Connection(
+            net.input, net.memory, transform=weights["input_encoders"], synapse=None
+        )
+        if options["memory_to_memory"]:
+            # m_{t-1}: synapse=0 is Nengo's one-step delay
+            nengo.Connection(
+                net.memory, net.memory, transform=weights["memory_encoders"], synapse=0
+            )
+        if options["use_bias"]:
+            bias = nengo.Node(np.ones(1), label="memory bias")
+            nengo.Connection(
+                bias,
+                net.memory,
+                transform=weights["memory_bias"][:, None],
+                synapse=None,
+            )
+        nengo.Connection(net.memory, net.output[: memory_d * order], synapse=None)
+        if options["input_to_hidden"]:
+            nengo.Connection(net.input, net.output[memory_d * order :], synapse=None)
+    return net
+
+
+def _dense_layer(layer, dt, label):  # pylint: disable=unused-argument
+    """A Dense layer inside the chain: ``f(W x + b)``, with neurons for tanh
+    and relu (unit gains, the bias as theirs) and a node for linear."""
+    kernel, bias = layer["kernel"], layer["bias"]
+    units, inputs = kernel.shape
+    with nengo.Network(label=label) as net:
+        net.input = nengo.Node(size_in=inputs, label="input")
+        if layer["activation"] == "linear":
+            net.output = nengo.Node(size_in=units, label="output")
+            constant = nengo.Node(np.ones(1), label="bias")
+            nengo.Connection(
+                constant, net.output, transform=bias[:, None], synapse=None
+            )
+        else:
+            net.ensemble = nengo.Ensemble(
+                units,
+                1,
+                neuron_type=_neuron_type(layer["activation"]),
+                gain=np.ones(units),
+                bias=bias,
+                label="units",
+            )
+            net.output = net.ensemble.neurons
+        nengo.Connection(net.input, net.output, transform=kernel, synapse=None)
     return net
 
 
@@ -286,6 +388,17 @@ def save_keras_lmu_model(model, path, sim=None, steps=None, overwrite=False):
         readout = {k: weights[k] for k in ("readout_kernel", "readout_bias")}
     elif all(hasattr(model, a) for a in ("cells", "readout", "readout_bias")):
         cells = list(model.cells)
+        others = [
+            layer.label
+            for layer in getattr(model, "layers", cells)
+            if not isinstance(layer, LMUCell)
+        ]
+        if others:
+            raise ValidationError(
+                f"only chains of LMU cells are written to Keras; this stack also "
+                f"has {others}",
+                attr="model",
+            )
         n_classes = model.output.size_in
         readout = {
             "readout_kernel": read_transform(sim, model.readout).reshape(n_classes, -1),

@@ -3,8 +3,9 @@
 - `nengo_lmu.io.npz`: named arrays with their structure in ``.npz`` files
   (never pickled);
 - `nengo_lmu.io.keras_weights`: KerasLMU's weights as `.LMUCell` weights;
-- `nengo_lmu.io.keras_files`: KerasLMU classifier files (``.h5``,
-  ``.keras``);
+- `nengo_lmu.io.keras_layers`: a Keras model's configuration as the chain
+  of layers Nengo computes;
+- `nengo_lmu.io.keras_files`: KerasLMU model files (``.h5``, ``.keras``);
 - `nengo_lmu.io.keras_export`: an LMU classifier written as a Keras 3
   ``.keras`` file for keras-lmu;
 - `nengo_lmu.io.paper_model`: the LMU paper's psMNIST model file;
@@ -17,7 +18,7 @@ This package reads and writes arrays; `nengo_lmu.cell.keras_models` builds
 networks from them.
 """
 
-from nengo_lmu.io.keras_files import read_keras_lmu_model
+from nengo_lmu.io.keras_files import read_keras_layers, read_keras_lmu_model
 from nengo_lmu.io.keras_weights import lmu_layer_weights
 from nengo_lmu.io.npz import (
     check_parameters,
@@ -40,6 +41,7 @@ __all__ = [
     "lmu_layer_weights",
     "load_model",
     "load_parameters",
+    "read_keras_layers",
     "read_keras_lmu_model",
     "read_lmu_paper_model",
     "save_model",

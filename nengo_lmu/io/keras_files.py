@@ -19,32 +19,14 @@ import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.io.damage import readable_file, refusing_damage
-from nengo_lmu.io.hdf5 import as_text, import_h5py, model_layers, read_h5_layers
-from nengo_lmu.io.keras_weights import cell_weights, check_lmu_options
-
-
-def _lmu_options_from_config(config, where):
-    hidden = config.get("hidden_cell") or {}
-    hidden_config = hidden.get("config", {})
-    options = {
-        "order": config["order"],
-        "memory_d": config["memory_d"],
-        "theta": config["theta"],
-        "units": hidden_config.get("units"),
-        "hidden_cell": hidden.get("class_name"),
-        "hidden_name": hidden_config.get("name"),
-        "hidden_use_bias": hidden_config.get("use_bias", True),
-        "activation": hidden_config.get("activation"),
-        "trainable_theta": config.get("trainable_theta", False),
-        "has_kernel": config.get("kernel_initializer") is not None,
-        "hidden_to_memory": config.get("hidden_to_memory", False),
-        "memory_to_memory": config.get("memory_to_memory", False),
-        "input_to_hidden": config.get("input_to_hidden", False),
-        "use_bias": config.get("use_bias", False),
-        "discretizer": config.get("discretizer", "zoh"),
-    }
-    check_lmu_options(options, where)
-    return options
+from nengo_lmu.io.hdf5 import as_text, import_h5py, read_h5_layers
+from nengo_lmu.io.keras_layers import (
+    MEMORY_LAYERS,
+    layer_class,
+    lmu_options,
+    model_chain,
+)
+from nengo_lmu.io.keras_weights import cell_weights, memory_layer_weights
 
 
 def _lmu_arrays_h5(layer_weights, options):
@@ -76,12 +58,13 @@ def _lmu_arrays_v3(weights, layer, options, where):
     """KerasLMU's named arrays from a Keras v3 (zip) weights file.
 
     Variables are stored by creation order: the hidden cell's kernel,
-    recurrent kernel (``SimpleRNNCell``) and bias; the memory's kernel, bias
-    (``use_bias``), ``theta_inv`` (``trainable_theta``) and recurrent kernel
-    (``memory_to_memory``). The memory's are under ``layer/cell`` when
-    KerasLMU runs the layer as an RNN and under ``layer`` when it runs it
-    feed-forward (``LMUFeedforward``, the default without the recurrent
-    options).
+    recurrent kernel (``SimpleRNNCell``) and bias; the memory's kernel
+    (unless ``kernel_initializer=None``), bias (``use_bias``), ``theta_inv``
+    (``trainable_theta``) and recurrent kernel (``memory_to_memory``). An
+    ``LMU`` layer keeps the memory's under ``layer/cell`` when KerasLMU runs
+    it as an RNN and under ``layer`` when it runs it feed-forward (an inner
+    ``LMUFeedforward``, the default without the recurrent options); an
+    ``LMUFeedforward`` layer keeps them in its own ``vars``.
     """
     base = f"{_v3_root(weights)}/{layer}"
 
@@ -90,16 +73,22 @@ def _lmu_arrays_v3(weights, layer, options, where):
             return []
         return [np.array(weights[group][str(i)]) for i in range(len(weights[group]))]
 
-    hidden_names = ["hidden_kernel"]
-    if options["hidden_cell"] == "SimpleRNNCell":
-        hidden_names.append("hidden_recurrent_kernel")
-    if options["hidden_use_bias"]:
-        hidden_names.append("hidden_bias")
-    memory_names = ["kernel"] + (["bias"] if options["use_bias"] else [])
+    hidden_names = []
+    if options["hidden_cell"] is not None:
+        hidden_names.append("hidden_kernel")
+        if options["hidden_cell"] == "SimpleRNNCell":
+            hidden_names.append("hidden_recurrent_kernel")
+        if options["hidden_use_bias"]:
+            hidden_names.append("hidden_bias")
+    memory_names = ["kernel"] if options["has_kernel"] else []
+    memory_names += ["bias"] if options["use_bias"] else []
     memory_names += ["theta_inv"] if options["trainable_theta"] else []
     memory_names += ["recurrent_kernel"] if options["memory_to_memory"] else []
     hidden = variables(f"{base}/hidden_cell/vars")
-    memory = variables(f"{base}/layer/cell/vars") or variables(f"{base}/layer/vars")
+    if options["layer_class"] == "LMUFeedforward":
+        memory = variables(f"{base}/vars")
+    else:
+        memory = variables(f"{base}/layer/cell/vars") or variables(f"{base}/layer/vars")
     if len(hidden) != len(hidden_names) or len(memory) != len(memory_names):
         raise ValidationError(
             f"{where}: layer {layer!r}: found {len(hidden)} hidden-cell and "
@@ -147,7 +136,9 @@ def _v3_layer_keys(kinds):
     keys, counts = [], {}
     for kind in kinds:
         short = kind.split(">")[-1]
-        base = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", short).lower()
+        # Keras' snake case: LMUFeedforward is lmu_feedforward
+        base = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", short)
+        base = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", base).lower()
         count = counts.get(base, 0)
         keys.append(base if count == 0 else f"{base}_{count}")
         counts[base] = count + 1
@@ -167,18 +158,26 @@ def _read_config(config):
         ) from None
 
 
-def read_keras_lmu_stack(path, config=None):
-    """Read a KerasLMU model saved by Keras (``.h5``, or ``.keras``).
+def read_keras_layers(path, config=None):
+    """Read a Keras model of KerasLMU and Dense layers, layer by layer.
 
-    Accepted: a ``Sequential`` or ``Functional`` model of an optional
-    ``InputLayer``, one or more KerasLMU ``LMU`` layers in a chain (each but
-    the last with ``return_sequences=True``; ``SimpleRNNCell`` or ``Dense``
-    hidden cells, tanh or relu) and one ``Dense`` layer (linear or softmax:
-    the Nengo network outputs its scores before the softmax). Keras 2
-    HDF5 files and zip files (``config.json`` and ``model.weights.h5``) from
-    Keras 2.12 and Keras 3 are read with json and h5py; nothing in the file
-    is executed. ``dropout`` and ``recurrent_dropout`` are
-    ignored: they act only in training.
+    Accepted: a ``Sequential`` or ``Functional`` model that is a chain (each
+    layer reads the one before it) of an optional ``InputLayer``, KerasLMU
+    ``LMU`` and ``LMUFeedforward`` layers and ``Dense`` layers, in any order,
+    ending with a ``Dense`` readout (linear or softmax: the Nengo network
+    outputs its scores before the softmax); a memory layer that feeds a
+    later one returns sequences. An inner ``Dense`` layer is linear, tanh
+    or relu. The memory layers' hidden cells are ``SimpleRNNCell`` or
+    ``Dense`` (tanh or relu), or none (the layer outputs its memory).
+
+    Keras 2 HDF5 files and zip files (``config.json`` and
+    ``model.weights.h5``) from Keras 2.12 and Keras 3 are read with json
+    and h5py; nothing in the file is executed. ``dropout`` and
+    ``recurrent_dropout`` are ignored: they act only in training.
+    ``LMUFeedforward``'s ``conv_mode`` and ``truncate_ir`` are ignored
+    too: Nengo computes the exact memory, which KerasLMU's FFT convolution
+    computes to float32 rounding and its ``"raw"`` convolution to about
+    ``truncate_ir`` (the impulse response's tail it drops).
 
     Parameters
     ----------
@@ -191,18 +190,23 @@ def read_keras_lmu_stack(path, config=None):
 
     Returns
     -------
-    cells : list of (dict, dict)
-        For each LMU layer, first to last: `.LMUCell` options (with
-        ``theta_steps`` and ``activation``) and weights.
-    readout : dict
-        ``readout_kernel`` ``(n_classes, units)`` and ``readout_bias``.
+    list of dict
+        The layers, first to last, each with ``kind`` and ``keras_class``:
+
+        - ``"cell"`` (a memory layer with a hidden cell): ``options``
+          (`.LMUCell` options with ``theta_steps`` and ``activation``) and
+          ``weights`` (`.LMUCell` weights);
+        - ``"memory"`` (a memory layer without a hidden cell): ``options``
+          and ``weights`` of `.memory_layer_weights`;
+        - ``"dense"``: ``kernel`` ``(units, inputs)``, ``bias`` ``(units,)``
+          and ``activation``.
     """
     path = readable_file(path, "a Keras model file")
     with refusing_damage(path, "a Keras model file"):
-        return _read_stack(path, config)
+        return _read_layers(path, config)
 
 
-def _read_stack(path, config):
+def _read_layers(path, config):
     h5py = import_h5py()
     with open(path, "rb") as f:
         signature = f.read(8)
@@ -254,73 +258,113 @@ def _read_stack(path, config):
     else:
         raise ValidationError(f"{path} is neither an HDF5 nor a zip file", attr="path")
 
-    model_class, kinds = model_layers(config)
-    body = [k for k in kinds if k != "InputLayer"]
-    short = [k.split(">")[-1] for k in body]
-    if (
-        model_class not in ("Sequential", "Functional")
-        or len(body) < 2
-        or short[-1] != "Dense"
-        or any(k != "LMU" for k in short[:-1])
-    ):
-        raise ValidationError(
-            f"{where}: expected a model of LMU layers followed by a Dense layer, "
-            f"found {model_class} of {kinds}",
-            attr="path",
-        )
-    layer_configs = [
-        layer["config"]
-        for layer in config["config"]["layers"]
-        if layer["class_name"] != "InputLayer"
+    chain = model_chain(config, where)
+    classes = [layer_class(layer) for layer in chain]
+    options = [
+        lmu_options(layer, f"{where}, layer {i}") if c in MEMORY_LAYERS else None
+        for i, (layer, c) in enumerate(zip(chain, classes))
     ]
-    lmu_configs, dense_config = layer_configs[:-1], layer_configs[-1]
-    for i, lmu_config in enumerate(lmu_configs[:-1]):
-        if not lmu_config.get("return_sequences", False):
-            raise ValidationError(
-                f"{where}: LMU layer {i} feeds another LMU layer, so it must "
-                "return sequences (return_sequences=True)",
-                attr="path",
-            )
-    options = [_lmu_options_from_config(c, where) for c in lmu_configs]
-    if dense_config.get("activation") not in ("linear", "softmax"):
-        raise ValidationError(
-            f"{where}: the Dense layer's activation is "
-            f"{dense_config.get('activation')!r}; expected linear or softmax",
-            attr="path",
-        )
-
     if layout == "h5":
         arrays = [
-            _lmu_arrays_h5(layers[c["name"]], o) for c, o in zip(lmu_configs, options)
+            _lmu_arrays_h5(layers[layer["config"]["name"]], o)
+            if o
+            else _dense_arrays_h5(layers[layer["config"]["name"]])
+            for layer, o in zip(chain, options)
         ]
-        dense = {
-            key.split("/")[-1].split(":")[0]: value
-            for key, value in layers[dense_config["name"]].items()
-        }
     else:
         with h5py.File(weights_file, "r") as weights:
-            keys = _v3_group_names(weights, body, where)
+            keys = _v3_group_names(weights, classes, where)
             arrays = [
-                _lmu_arrays_v3(weights, key, o, where) for key, o in zip(keys, options)
+                _lmu_arrays_v3(weights, key, o, where)
+                if o
+                else _dense_arrays_v3(weights, key, layer["config"], where)
+                for key, layer, o in zip(keys, chain, options)
             ]
-            dense_vars = f"{_v3_root(weights)}/{keys[-1]}/vars"
-            dense_names = ["kernel"] + (
-                ["bias"] if dense_config.get("use_bias", True) else []
+    described = []
+    for layer, c, o, a in zip(chain, classes, options, arrays):
+        a = {k: np.asarray(v, dtype=np.float64) for k, v in a.items()}
+        if o is None:
+            kernel = a["kernel"].T
+            bias = a.get("bias", np.zeros(kernel.shape[0]))
+            activation = layer["config"].get("activation")
+            described.append(
+                dict(kind="dense", kernel=kernel, bias=bias, activation=activation)
             )
-            dense = {
-                name: np.array(weights[dense_vars][str(i)], dtype=np.float64)
-                for i, name in enumerate(dense_names)
-            }
-    cells = [
-        cell_weights(o, {k: np.asarray(v, dtype=np.float64) for k, v in a.items()})
-        for o, a in zip(options, arrays)
-    ]
-    n_classes = dense["kernel"].shape[1]
-    readout = {
-        "readout_kernel": np.asarray(dense["kernel"], dtype=np.float64).T,
-        "readout_bias": np.asarray(dense.get("bias", np.zeros(n_classes)), np.float64),
+        else:
+            kind = "memory" if o["hidden_cell"] is None else "cell"
+            read = memory_layer_weights if kind == "memory" else cell_weights
+            layer_options, layer_weights = read(o, a)
+            described.append(
+                dict(kind=kind, options=layer_options, weights=layer_weights)
+            )
+        described[-1]["keras_class"] = c
+    return described
+
+
+def _dense_arrays_h5(layer_weights):
+    """A Dense layer's ``kernel`` and ``bias`` from a Keras 2 HDF5 group."""
+    return {
+        key.split("/")[-1].split(":")[0]: value for key, value in layer_weights.items()
     }
-    return cells, readout
+
+
+def _dense_arrays_v3(weights, key, config, where):
+    """A Dense layer's ``kernel`` and ``bias`` from a Keras v3 weights file."""
+    group = f"{_v3_root(weights)}/{key}/vars"
+    names = ["kernel"] + (["bias"] if config.get("use_bias", True) else [])
+    found = len(weights[group]) if group in weights else 0
+    if found != len(names):
+        raise ValidationError(
+            f"{where}: Dense layer {key!r}: found {found} variables, expected {names}",
+            attr="path",
+        )
+    return {name: np.array(weights[group][str(i)]) for i, name in enumerate(names)}
+
+
+def read_keras_lmu_stack(path, config=None):
+    """Read a KerasLMU model of LMU layers in a chain and a Dense readout.
+
+    See `read_keras_layers` for the files and layers accepted; here every
+    layer but the readout is a memory layer with a hidden cell (an ``LMU``
+    or ``LMUFeedforward`` layer). Models with other layers are read by
+    `read_keras_layers` (and `.load_keras_lmu_stack`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.h5`` or ``.keras`` file, or a Keras 3 ``.weights.h5`` file
+        (``model.save_weights``) with ``config``.
+    config : dict or str or path-like, optional
+        For a ``.weights.h5`` file: the model's configuration (the JSON of
+        ``model.to_json()``, or its file).
+
+    Returns
+    -------
+    cells : list of (dict, dict)
+        For each LMU layer, first to last: `.LMUCell` options (with
+        ``theta_steps`` and ``activation``) and weights.
+    readout : dict
+        ``readout_kernel`` ``(n_classes, units)`` and ``readout_bias``.
+    """
+    layers = read_keras_layers(path, config=config)
+    *cells, readout = layers
+    others = [
+        f"layer {i}: {d['keras_class']}"
+        + (" without a hidden cell" if d["kind"] == "memory" else "")
+        for i, d in enumerate(cells)
+        if d["kind"] != "cell"
+    ]
+    if others:
+        raise ValidationError(
+            f"{path}: besides LMU layers with hidden cells and a Dense readout it "
+            f"holds {others}; read it with read_keras_layers, or build it with "
+            "load_keras_lmu_stack",
+            attr="path",
+        )
+    return (
+        [(d["options"], d["weights"]) for d in cells],
+        {"readout_kernel": readout["kernel"], "readout_bias": readout["bias"]},
+    )
 
 
 def read_keras_lmu_model(path, config=None):

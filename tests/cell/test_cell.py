@@ -113,6 +113,43 @@ def test_cell_equals_keras_lmu(Simulator, memory_d):
         assert np.allclose(out, ref, atol=atol, rtol=0), (opts, np.abs(out - ref).max())
 
 
+@pytest.mark.parametrize("hidden", ("SimpleRNNCell", "Dense"))
+def test_cell_equals_a_keras_lmu_feedforward_layer(Simulator, hidden):
+    """A live ``LMUFeedforward`` layer (input kernel and bias, input to
+    hidden, two memories) read by `lmu_layer_weights`, against KerasLMU in
+    float64 (tolerances as above)."""
+    x = sequence(2)
+    tf.keras.utils.set_random_seed(4)
+    cell = (
+        tf.keras.layers.SimpleRNNCell(UNITS, dtype="float64")
+        if hidden == "SimpleRNNCell"
+        else tf.keras.layers.Dense(UNITS, activation="relu", dtype="float64")
+    )
+    layer = keras_lmu.LMUFeedforward(
+        memory_d=2,
+        order=ORDER,
+        theta=THETA_STEPS,
+        hidden_cell=cell,
+        input_to_hidden=True,
+        use_bias=True,
+        bias_initializer="glorot_uniform",
+        return_sequences=True,
+        dtype="float64",
+    )
+    layer.build((None, N_STEPS, INPUT_D))
+    cell.bias.assign(np.linspace(-0.5, 0.5, UNITS))
+    ref = layer(tf.constant(x)).numpy()[0]
+    neuron_type = (
+        nengo.Tanh(tau_ref=1) if hidden == "SimpleRNNCell" else nengo.RectifiedLinear()
+    )
+    (out,) = run_cells(
+        Simulator, [(lambda: cell_from_keras(layer, neuron_type=neuron_type), x)]
+    )
+    atol = 1e-7 if Simulator.dtype == np.float64 else 1e-4
+    assert np.max(np.abs(ref)) > 0.1
+    assert np.allclose(out, ref, atol=atol, rtol=0), np.abs(out - ref).max()
+
+
 @pytest.mark.parametrize("memory", ("process", "connections"))
 def test_memory_implementations_agree(Simulator, memory):
     """The `connections` memory computes what the `process` memory computes."""

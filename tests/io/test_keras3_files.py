@@ -20,20 +20,31 @@ from nengo_lmu.cell.keras_models import (
     load_keras_lmu_stack,
     save_keras_lmu_model,
 )
-from nengo_lmu.io.keras_files import read_keras_lmu_model, read_keras_lmu_stack
+from nengo_lmu.io.keras_files import (
+    read_keras_layers,
+    read_keras_lmu_model,
+    read_keras_lmu_stack,
+)
 
 from keras3 import keras3_predict
 
 FIXTURES = Path(__file__).parent / "keras3"
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
+# a few of the same models made with keras-lmu 0.8 (`make keras-fixtures`)
+FIXTURES_08 = FIXTURES / "keras-lmu-0.8"
+MANIFEST_08 = json.loads((FIXTURES_08 / "manifest.json").read_text())
 
 
-def test_the_fixtures_are_what_the_manifest_says():
-    assert MANIFEST["versions"]["keras"].startswith("3.")
-    assert MANIFEST["versions"]["keras_lmu"] == "0.9.0"
-    for model in MANIFEST["models"].values():
+@pytest.mark.parametrize(
+    "folder, manifest, keras_lmu",
+    [(FIXTURES, MANIFEST, "0.9.0"), (FIXTURES_08, MANIFEST_08, "0.8.0")],
+)
+def test_the_fixtures_are_what_the_manifest_says(folder, manifest, keras_lmu):
+    assert manifest["versions"]["keras"].startswith("3.")
+    assert manifest["versions"]["keras_lmu"] == keras_lmu
+    for model in manifest["models"].values():
         for name, digest in model["files"].items():
-            assert hashlib.sha256((FIXTURES / name).read_bytes()).hexdigest() == digest
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
 
 
 def nengo_scores(path, inputs):
@@ -61,7 +72,86 @@ def classifier_scores(make, inputs):
     return np.array(scores), classifier
 
 
-SINGLE = sorted(name for name in MANIFEST["models"] if name != "stacked")
+SINGLE = sorted(name for name, m in MANIFEST["models"].items() if not m["stack"])
+STACKS = sorted(name for name, m in MANIFEST["models"].items() if m["stack"])
+
+
+def stack_scores(path, inputs):
+    """The scores of the stack in ``path``, as `nengo_scores`."""
+    return classifier_scores(lambda: load_keras_lmu_stack(path), inputs)
+
+
+@pytest.mark.parametrize(
+    "folder, name",
+    [(FIXTURES, name) for name in STACKS]
+    + [(FIXTURES_08, name) for name in sorted(MANIFEST_08["models"])],
+)
+def test_every_stack_fixture_loads_as_a_chain_and_matches_keras(folder, name):
+    """Memory layers with and without hidden cells, LMUFeedforward, Dense
+    layers between them; keras-lmu 0.9 and 0.8."""
+    reference = np.load(folder / f"{name}.npz")
+    scores, net = stack_scores(folder / f"{name}.keras", reference["inputs"])
+    assert np.abs(reference["predictions"]).max() > 0.05
+    assert np.allclose(scores, reference["predictions"], atol=1e-4), np.abs(
+        scores - reference["predictions"]
+    ).max()
+    assert len(net.layers) >= 1
+
+
+def test_layers_without_hidden_cells_and_dense_layers_are_read_as_such():
+    memory_only = read_keras_layers(FIXTURES / "memory_only.keras")
+    assert [d["kind"] for d in memory_only] == ["memory", "memory", "dense"]
+    assert [d["keras_class"] for d in memory_only] == ["LMUFeedforward", "LMU", "Dense"]
+    first, second, _ = memory_only
+    # no input kernel: the input goes straight to the memories
+    assert np.array_equal(first["weights"]["input_encoders"], np.eye(2))
+    assert first["options"]["input_to_hidden"]
+    assert second["options"]["input_d"] == 2 * 3 + 2
+    assert second["options"]["memory_to_memory"] and second["options"]["use_bias"]
+    between = read_keras_layers(FIXTURES / "dense_between.keras")
+    assert [d["kind"] for d in between] == [
+        "cell",
+        "dense",
+        "dense",
+        "cell",
+        "dense",
+        "dense",
+    ]
+    assert [d.get("activation") for d in between if d["kind"] == "dense"] == [
+        "tanh",
+        "linear",
+        "relu",
+        "linear",
+    ]
+    for name in ("memory_only", "dense_between"):
+        with pytest.raises(nengo.exceptions.ValidationError, match="load_keras_lmu_st"):
+            load_keras_lmu_model(FIXTURES / f"{name}.keras")
+    with nengo.Network():
+        stack = load_keras_lmu_stack(FIXTURES / "dense_between.keras")
+    with pytest.raises(nengo.exceptions.ValidationError, match="chains of LMU cells"):
+        save_keras_lmu_model(stack, "never-written.keras")
+    assert not Path("never-written.keras").exists()
+
+
+def test_a_functional_model_that_is_not_a_chain_is_refused(tmp_path):
+    """The readout reads the input, not the LMU layer: Nengo would compute
+    another model, so the file is refused naming the layers."""
+    import zipfile
+
+    source = FIXTURES / "functional.keras"
+    rewired = tmp_path / "rewired.keras"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(rewired, "w") as out:
+        for member in archive.namelist():
+            data = archive.read(member)
+            if member == "config.json":
+                config = json.loads(data)
+                layers = config["config"]["layers"]
+                history = layers[2]["inbound_nodes"][0]["args"][0]["config"]
+                history["keras_history"][0] = layers[0]["name"]
+                data = json.dumps(config)
+            out.writestr(member, data)
+    with pytest.raises(nengo.exceptions.ValidationError, match="only chains"):
+        load_keras_lmu_stack(rewired)
 
 
 def test_a_stack_of_lmu_layers_loads_as_a_chain_of_cells_and_matches_keras():

@@ -254,3 +254,64 @@ def test_stacked_keras_lmu_layers_load_as_a_chain_and_match(tmp_path, save_forma
         sim.run_steps(30)
     assert [c.order for c in stack.cells] == [6, 4]
     assert np.allclose(sim.data[probe][-1], expected, atol=1e-4)
+
+
+@pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
+def test_feedforward_memory_only_and_dense_layers_load_and_match(tmp_path, save_format):
+    """Keras 2.12: an LMUFeedforward layer (Dense hidden cell, bias, input to
+    hidden), a tanh Dense layer, an LMUFeedforward layer without a hidden
+    cell or input kernel, an LMU layer without a hidden cell (memory to
+    memory), and a Dense readout: Nengo's chain gives Keras' scores."""
+    from nengo_lmu.cell.keras_models import load_keras_lmu_stack
+
+    tf.keras.utils.set_random_seed(3)
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((30, 2)),
+            keras_lmu.LMUFeedforward(
+                memory_d=1,
+                order=5,
+                theta=9,
+                hidden_cell=tf.keras.layers.Dense(5, activation="tanh"),
+                input_to_hidden=True,
+                use_bias=True,
+                bias_initializer="glorot_uniform",
+                return_sequences=True,
+            ),
+            tf.keras.layers.Dense(3, activation="tanh"),
+            keras_lmu.LMUFeedforward(
+                memory_d=3,
+                order=2,
+                theta=6,
+                hidden_cell=None,
+                kernel_initializer=None,
+                return_sequences=True,
+            ),
+            keras_lmu.LMU(
+                memory_d=2,
+                order=3,
+                theta=7,
+                hidden_cell=None,
+                memory_to_memory=True,
+                use_bias=True,
+                bias_initializer="glorot_uniform",
+            ),
+            tf.keras.layers.Dense(3),
+        ]
+    )
+    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
+    model.save(path, save_format=save_format)
+    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
+    expected = model.predict(x, verbose=0)[0]
+    with nengo.Network() as net:
+        stack = load_keras_lmu_stack(path)
+        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
+        nengo.Connection(stim, stack.input, synapse=None)
+        probe = nengo.Probe(stack.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(30)
+    assert len(stack.layers) == 4 and len(stack.cells) == 1
+    assert np.abs(expected).max() > 0.05
+    assert np.allclose(sim.data[probe][-1], expected, atol=1e-4), np.abs(
+        sim.data[probe][-1] - expected
+    ).max()
