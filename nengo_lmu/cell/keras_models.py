@@ -182,14 +182,8 @@ def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
         net.output = nengo.Node(size_in=readout["kernel"].shape[0], label="output")
         net.layers, previous = [], net.input
         for i, layer in enumerate(layers):
-            build = {
-                "cell": _cell_layer,
-                "memory": _memory_layer,
-                "dense": _dense_layer,
-            }
-            built = build[layer["kind"]](
-                layer, dt, f"layer {i}: {layer['keras_class']}"
-            )
+            build = _LAYER_BUILDERS[layer["kind"]]
+            built = build(layer, dt, f"layer {i}: {layer['keras_class']}")
             nengo.Connection(previous, built.input, synapse=None)
             net.layers.append(built)
             previous = built.output
@@ -286,6 +280,10 @@ def _dense_layer(layer, dt, label):  # pylint: disable=unused-argument
             net.output = net.ensemble.neurons
         nengo.Connection(net.input, net.output, transform=kernel, synapse=None)
     return net
+
+
+# how each kind of layer that `read_keras_layers` gives is built
+_LAYER_BUILDERS = {"cell": _cell_layer, "memory": _memory_layer, "dense": _dense_layer}
 
 
 def keras_activation(neuron_type):

@@ -214,12 +214,29 @@ def test_unsupported_keras_models_are_refused(tmp_path):
         read_keras_lmu_model(tmp_path / "junk.h5")
 
 
+def keras_and_nengo_stack(model, tmp_path, save_format):
+    """Save ``model``, load it with `load_keras_lmu_stack`, run both on one
+    input (30 x 2). Returns Keras' prediction, the stack and its last scores."""
+    from nengo_lmu.cell.keras_models import load_keras_lmu_stack
+
+    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
+    model.save(path, save_format=save_format)
+    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
+    expected = model.predict(x, verbose=0)[0]
+    with nengo.Network() as net:
+        stack = load_keras_lmu_stack(path)
+        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
+        nengo.Connection(stim, stack.input, synapse=None)
+        probe = nengo.Probe(stack.output)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(30)
+    return expected, stack, sim.data[probe][-1]
+
+
 @pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
 def test_stacked_keras_lmu_layers_load_as_a_chain_and_match(tmp_path, save_format):
     """Keras 2.12: two LMU layers (the first returning sequences) and a Dense
     layer, saved both ways, become two chained cells with Keras' scores."""
-    from nengo_lmu.cell.keras_models import load_keras_lmu_stack
-
     tf.keras.utils.set_random_seed(2)
     model = tf.keras.Sequential(
         [
@@ -241,19 +258,9 @@ def test_stacked_keras_lmu_layers_load_as_a_chain_and_match(tmp_path, save_forma
             tf.keras.layers.Dense(3),
         ]
     )
-    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
-    model.save(path, save_format=save_format)
-    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
-    expected = model.predict(x, verbose=0)[0]
-    with nengo.Network() as net:
-        stack = load_keras_lmu_stack(path)
-        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
-        nengo.Connection(stim, stack.input, synapse=None)
-        probe = nengo.Probe(stack.output)
-    with nengo.Simulator(net, progress_bar=False) as sim:
-        sim.run_steps(30)
+    expected, stack, scores = keras_and_nengo_stack(model, tmp_path, save_format)
     assert [c.order for c in stack.cells] == [6, 4]
-    assert np.allclose(sim.data[probe][-1], expected, atol=1e-4)
+    assert np.allclose(scores, expected, atol=1e-4)
 
 
 @pytest.mark.parametrize("save_format", ("h5", "keras_v3"))
@@ -262,8 +269,6 @@ def test_feedforward_memory_only_and_dense_layers_load_and_match(tmp_path, save_
     hidden), a tanh Dense layer, an LMUFeedforward layer without a hidden
     cell or input kernel, an LMU layer without a hidden cell (memory to
     memory), and a Dense readout: Nengo's chain gives Keras' scores."""
-    from nengo_lmu.cell.keras_models import load_keras_lmu_stack
-
     tf.keras.utils.set_random_seed(3)
     model = tf.keras.Sequential(
         [
@@ -299,19 +304,9 @@ def test_feedforward_memory_only_and_dense_layers_load_and_match(tmp_path, save_
             tf.keras.layers.Dense(3),
         ]
     )
-    path = tmp_path / ("model.h5" if save_format == "h5" else "model.keras")
-    model.save(path, save_format=save_format)
-    x = np.random.RandomState(0).uniform(-1, 1, size=(1, 30, 2)).astype(np.float32)
-    expected = model.predict(x, verbose=0)[0]
-    with nengo.Network() as net:
-        stack = load_keras_lmu_stack(path)
-        stim = nengo.Node(nengo.processes.PresentInput(x[0], presentation_time=0.001))
-        nengo.Connection(stim, stack.input, synapse=None)
-        probe = nengo.Probe(stack.output)
-    with nengo.Simulator(net, progress_bar=False) as sim:
-        sim.run_steps(30)
+    expected, stack, scores = keras_and_nengo_stack(model, tmp_path, save_format)
     assert len(stack.layers) == 4 and len(stack.cells) == 1
     assert np.abs(expected).max() > 0.05
-    assert np.allclose(sim.data[probe][-1], expected, atol=1e-4), np.abs(
-        sim.data[probe][-1] - expected
+    assert np.allclose(scores, expected, atol=1e-4), np.abs(
+        scores - expected
     ).max()
