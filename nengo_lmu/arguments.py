@@ -9,15 +9,22 @@ them by name, when the object is constructed:
 
 - `CountParam`: an integer (not a bool) at or above ``low``;
 - `OrderParam`: a memory's order, a count from 1 to `MAX_ORDER`;
-- `PositiveParam`: a finite number above 0 (a window, a time step).
+- `PositiveParam`: a finite number above 0 (a window, a time step);
+- `NeuronParam`: a neuron type instance (``"LIF"`` or ``nengo.LIF`` are
+  refused with the instance to write instead).
 
-`check_order` and `check_positive` do the same for functions.
+`check_order`, `check_positive` and `check_count` do the same for
+functions; `real_array` and `check_system` refuse arrays with nan, inf or
+complex entries (a nan put through a linear memory makes every later step
+nan, and an FFT convolution every step).
 """
 
 import numbers
 
+import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+from nengo.neurons import NeuronType, NeuronTypeParam
 from nengo.params import IntParam, NumberParam
 
 # A is a dense order x order float64 matrix: 8192 is 512 MiB, and its
@@ -144,6 +151,41 @@ class PositiveParam(NumberParam):
         return super().coerce(instance, num)
 
 
+class NeuronParam(NeuronTypeParam):
+    """A nengo neuron type instance; a name or a class is refused, saying
+    what to write instead."""
+
+    def coerce(self, instance, neurons):  # pylint: disable=arguments-renamed
+        """Refuse anything but a ``NeuronType`` instance.
+
+        Parameters
+        ----------
+        instance : object
+            The object whose parameter is set.
+        neurons : object
+            The value.
+
+        Returns
+        -------
+        nengo.neurons.NeuronType
+        """
+        if not isinstance(neurons, NeuronType) and not (
+            neurons is None and self.optional
+        ):
+            if isinstance(neurons, str):
+                hint = f"nengo.{neurons}() instead of the string {neurons!r}"
+            elif isinstance(neurons, type):
+                hint = f"nengo.{neurons.__name__}() instead of the class"
+            else:
+                hint = f"for example nengo.LIF(), not {neurons!r}"
+            raise ValidationError(
+                f"must be a nengo neuron type instance: {hint}",
+                attr=self.name,
+                obj=instance,
+            )
+        return super().coerce(instance, neurons)
+
+
 def check_order(order, attr="order"):
     """``order`` as an int, if it is an integer from 1 to `MAX_ORDER`.
 
@@ -184,3 +226,206 @@ def check_positive(value, attr):
         value = value.item()
     _refuse_non_positive(value, attr)
     return float(value)
+
+
+def real_array(value, attr, obj=None):
+    """``value`` as a float64 array, if every element is a finite real number.
+
+    A nan or inf entry would spread through a linear system to every later
+    step (and, through an FFT convolution, to every step), and a complex one
+    would lose its imaginary part in the conversion; both are refused here,
+    where they enter, with the count of bad entries.
+
+    Parameters
+    ----------
+    value : array_like
+        The values to check.
+    attr : str
+        The argument's name in the error.
+    obj : object, optional
+        The object named in the error.
+
+    Returns
+    -------
+    ndarray
+        A float64 array (a copy only where a conversion is needed).
+    """
+    array = np.asarray(value)
+    if array.dtype.kind not in "iuf":
+        if array.dtype.kind == "c":
+            raise ValidationError(
+                "must be real numbers, got complex values (their imaginary part "
+                "would be dropped)",
+                attr=attr,
+                obj=obj,
+            )
+        raise ValidationError(
+            f"must be numbers, got {type(value).__name__} of dtype {array.dtype}",
+            attr=attr,
+            obj=obj,
+        )
+    array = array.astype(np.float64, copy=False)
+    bad = np.size(array) - np.count_nonzero(np.isfinite(array))
+    if bad:
+        raise ValidationError(
+            f"must be finite, got {bad} nan or inf of {np.size(array)} values",
+            attr=attr,
+            obj=obj,
+        )
+    return array
+
+
+def check_system(Ad, Bd, names=("Ad", "Bd")):
+    """A linear system's ``(q, q)`` and ``(q, k)`` matrices, checked.
+
+    Parameters
+    ----------
+    Ad, Bd : array_like
+        The state and input matrices.
+    names : tuple of str
+        Their names in the errors (``("A", "B")`` for a continuous system).
+
+    Returns
+    -------
+    Ad, Bd : ndarray
+        Finite float64 matrices (``Bd`` made 2-D if it was a vector).
+    """
+    a_name, b_name = names
+    Ad, Bd = real_array(Ad, a_name), real_array(Bd, b_name)
+    if Ad.ndim != 2 or Ad.shape[0] != Ad.shape[1] or Ad.shape[0] == 0:
+        raise ValidationError(
+            f"must be a square matrix, got shape {Ad.shape}", attr=a_name
+        )
+    if Bd.ndim == 1:
+        Bd = Bd[:, None]
+    if Bd.ndim != 2 or Bd.shape[0] != Ad.shape[0]:
+        raise ValidationError(
+            f"must have shape ({Ad.shape[0]}, k) to match {a_name}, got {Bd.shape}",
+            attr=b_name,
+        )
+    return Ad, Bd
+
+
+def check_size(n_bytes, attr, limit, what):
+    """Refuse, naming ``attr``, an array of ``n_bytes`` above ``limit`` bytes.
+
+    Parameters
+    ----------
+    n_bytes : int
+        The array's size.
+    attr : str
+        The argument that asks for it.
+    limit : int
+        The largest size allowed.
+    what : str
+        What the array is, for the message.
+    """
+    if n_bytes > limit:
+        raise ValidationError(
+            f"{what} would take {n_bytes / 2**30:.3g} GiB (at most "
+            f"{limit / 2**30:.3g} GiB); ask for less",
+            attr=attr,
+        )
+
+
+def check_count(value, attr, low=0, high=None):
+    """``value`` as an int, if it is an integer (not a bool) in ``[low, high]``.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    attr : str
+        The argument's name in the error.
+    low : int
+        The smallest value allowed.
+    high : int, optional
+        The largest value allowed.
+
+    Returns
+    -------
+    int
+    """
+    _refuse_non_integer(value, attr)
+    if value < low or (high is not None and value > high):
+        allowed = f">= {low}" if high is None else f"from {low} to {high}"
+        raise ValidationError(f"must be an integer {allowed}, got {value}", attr=attr)
+    return int(value)
+
+
+def checked_synapse(synapse, attr="synapse"):
+    """``synapse`` as a nengo synapse, if it is one, None, or a lowpass time
+    constant (a finite number >= 0, in seconds).
+
+    Parameters
+    ----------
+    synapse : object
+        The value to check.
+    attr : str
+        The argument's name in the error.
+
+    Returns
+    -------
+    nengo.synapses.Synapse or None
+    """
+    if synapse is None or isinstance(synapse, nengo.synapses.Synapse):
+        return synapse
+    if (
+        isinstance(synapse, (bool, np.bool_))
+        or not isinstance(synapse, (numbers.Real, np.number))
+        or not np.isfinite(synapse)
+        or synapse < 0
+    ):
+        raise ValidationError(
+            "must be None, a nengo synapse or a lowpass time constant >= 0 in "
+            f"seconds, got {synapse!r}",
+            attr=attr,
+        )
+    return nengo.Lowpass(float(synapse))
+
+
+def check_fraction(value, attr):
+    """``value`` as a float, if it is a number in [0, 1) (a dropout rate).
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    attr : str
+        The argument's name in the error.
+
+    Returns
+    -------
+    float
+    """
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (numbers.Real, np.number))
+        or not 0 <= value < 1
+    ):
+        raise ValidationError(f"must be a number in [0, 1), got {value!r}", attr=attr)
+    return float(value)
+
+
+def check_kwargs(value, attr):
+    """``value`` as a dict, if it is a dict of keyword arguments or None.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    attr : str
+        The argument's name in the error.
+
+    Returns
+    -------
+    dict
+        A copy (empty for None).
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise ValidationError(
+            f"must be a dict of keyword arguments or None, got {value!r}", attr=attr
+        )
+    return dict(value)

@@ -30,13 +30,23 @@ import scipy.fft
 import scipy.linalg
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.arguments import check_order, check_positive
+from nengo_lmu.arguments import (
+    check_count,
+    check_order,
+    check_positive,
+    check_size,
+    check_system,
+    real_array,
+)
 
 DISCRETIZERS = ("zoh", "euler", "pade")
 
 # Degrees (numerator, denominator) of the Padé approximant of exp used by the
 # "pade" discretiser: subdiagonal, so L-stable, and of order 5.
 PADE_DEGREES = (2, 3)
+
+# the largest response `impulse_response` makes (8 GiB): more is a mistake
+MAX_RESPONSE_BYTES = 2**33
 
 
 def lmu_system(order, theta):
@@ -97,15 +107,8 @@ def discretize(A, B, dt, method="zoh"):
     Ad : (q, q) ndarray
     Bd : (q, k) ndarray
     """
-    A = np.asarray(A, dtype=np.float64)
-    B = np.asarray(B, dtype=np.float64)
+    A, B = check_system(A, B, names=("A", "B"))
     dt = check_positive(dt, "dt")
-    if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValidationError(f"must be a square matrix, got shape {A.shape}", "A")
-    if B.ndim != 2 or B.shape[0] != A.shape[0]:
-        raise ValidationError(
-            f"must have shape ({A.shape[0]}, k) to match A, got {B.shape}", "B"
-        )
     q, k = B.shape
     if method == "zoh":
         aug = np.zeros((q + k, q + k))
@@ -152,9 +155,9 @@ def pade_exp(numerator_degree, denominator_degree):
     Parameters
     ----------
     numerator_degree : int
-        :math:`k`.
+        :math:`k`, from 0 to 20.
     denominator_degree : int
-        :math:`j`.
+        :math:`j`, from 1 to 20.
 
     Returns
     -------
@@ -163,7 +166,10 @@ def pade_exp(numerator_degree, denominator_degree):
     poles, residues : (j,) complex ndarray
         :math:`p_l` and :math:`c_l`; the poles are simple.
     """
-    k, j = numerator_degree, denominator_degree
+    # the degrees of a usable approximant are small; factorials of large ones
+    # overflow the floats (and take minutes to compute)
+    k = check_count(numerator_degree, "numerator_degree", 0, 20)
+    j = check_count(denominator_degree, "denominator_degree", 1, 20)
     num = np.polynomial.Polynomial(
         [
             factorial(k + j - i)
@@ -340,8 +346,8 @@ def legendre_readout(order, r):
         Row ``i`` decodes the input delayed by ``r[i] * theta``.
     """
     order = check_order(order)
-    r = np.atleast_1d(np.asarray(r, dtype=np.float64))
-    if r.ndim != 1 or np.any(~np.isfinite(r)) or np.any((r < 0) | (r > 1)):
+    r = np.atleast_1d(real_array(r, "r"))
+    if r.ndim != 1 or np.any((r < 0) | (r > 1)):
         raise ValidationError(
             f"must be delays in [0, 1] (fractions of theta), got {r}", attr="r"
         )
@@ -370,19 +376,21 @@ def impulse_response(Ad, Bd, n_steps):
     Bd : (q, 1) array_like
         Discrete input matrix.
     n_steps : int
-        Number of steps to return (>= 1).
+        Number of steps to return (>= 1; the response may take at most
+        `MAX_RESPONSE_BYTES`).
 
     Returns
     -------
     H : (n_steps, q) ndarray
         ``H[t] = Ad^t Bd``.
     """
-    Ad = np.asarray(Ad, dtype=np.float64)
-    Bd = np.asarray(Bd, dtype=np.float64).reshape(-1)
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)):
-        raise ValidationError(f"must be an integer >= 1, got {n_steps!r}", "n_steps")
-    if n_steps < 1:
-        raise ValidationError(f"must be an integer >= 1, got {n_steps}", "n_steps")
+    Ad, Bd = check_system(Ad, Bd)
+    if Bd.shape[1] != 1:
+        raise ValidationError(f"must have one column, got shape {Bd.shape}", "Bd")
+    Bd = Bd[:, 0]
+    n_steps = check_count(n_steps, "n_steps", low=1)
+    what = f"{n_steps} steps of an order-{len(Bd)} response"
+    check_size(n_steps * len(Bd) * 8, "n_steps", MAX_RESPONSE_BYTES, what)
     H = np.empty((n_steps, len(Bd)))
     H[0] = Bd
     AdT = Ad.T
@@ -416,7 +424,14 @@ def lmu_matvec(m, theta):
     -------
     (..., order) ndarray
     """
-    m = np.asarray(m)
+    m = real_array(m, "m")
+    if m.ndim == 0 or m.shape[-1] == 0:
+        raise ValidationError(
+            f"must have the Legendre coefficients on its last axis, got shape "
+            f"{m.shape}",
+            "m",
+        )
+    theta = check_positive(theta, "theta")
     order = m.shape[-1]
     k = np.arange(order)
     sign = (-1.0) ** k
@@ -452,7 +467,9 @@ def memory_trajectory(u, Ad, Bd, steps=None):
     m : (..., n_out, q) ndarray
         The memory at each requested step.
     """
-    u = np.asarray(u, dtype=np.float64)
+    u = real_array(u, "u")
+    if u.ndim == 0:
+        raise ValidationError("must have time along its last axis, got a scalar", "u")
     n_steps = u.shape[-1]
     H = impulse_response(Ad, Bd, n_steps)
     if steps is None:
@@ -462,7 +479,7 @@ def memory_trajectory(u, Ad, Bd, steps=None):
         return scipy.fft.irfft(U * HF, n_fft, axis=-2)[..., :n_steps, :]
     Ad = np.asarray(Ad, dtype=np.float64)
     Bd = np.asarray(Bd, dtype=np.float64).reshape(len(Ad), 1)
-    times = [range(n_steps)[step] for step in steps]  # IndexError if out of range
+    times = [check_count(t, "steps", -n_steps, n_steps - 1) % n_steps for t in steps]
     known = {}  # step -> memory
     for t in sorted(set(times)):
         previous = max((k for k in known if k < t), default=None)

@@ -22,7 +22,8 @@ REFUSED = [
     (lambda: LMUCell(4, 4, 1.0, 1, dt=np.nan), "LMUCell.dt: must be a finite"),
     (
         lambda: LegendreMemoryNetwork(3, 0.1, n_neurons=10, neuron_type="LIF"),
-        "LegendreMemoryNetwork.neuron_type: Must be of type 'NeuronType'",
+        "LegendreMemoryNetwork.neuron_type: must be a nengo neuron type instance: "
+        "nengo.LIF\\(\\) instead of the string 'LIF'",
     ),
     (
         lambda: LegendreMemoryNetwork(3, np.inf, n_neurons=10),

@@ -172,5 +172,5 @@ def test_memory_trajectory_equals_the_recurrence(discretizer):
     steps = [-1, 290, -3, 295, 296, 296, 1, 2, 20]
     window = memory_trajectory(u, Ad, Bd, steps=steps)
     assert np.allclose(window, stepped[..., np.array(steps) % 300, :], atol=1e-12)
-    with pytest.raises(IndexError):
+    with pytest.raises(ValidationError, match="steps: must be an integer from -300"):
         memory_trajectory(u, Ad, Bd, steps=[300])

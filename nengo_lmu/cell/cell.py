@@ -21,10 +21,9 @@ no synapse.
 
 import nengo
 import numpy as np
-from nengo.neurons import NeuronTypeParam
 from nengo.params import BoolParam, EnumParam
 
-from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
+from nengo_lmu.arguments import CountParam, NeuronParam, OrderParam, PositiveParam
 from nengo_lmu.cell import weights as cell_weights
 from nengo_lmu.cell.memories import (
     MEMORY_TYPES,
@@ -184,7 +183,7 @@ class LMUCell(SavedNetwork, nengo.Network):
     hidden_to_hidden = BoolParam("hidden_to_hidden", readonly=True)
     use_bias = BoolParam("use_bias", readonly=True)
     discretizer = EnumParam("discretizer", values=DISCRETIZERS, readonly=True)
-    neuron_type = NeuronTypeParam("neuron_type", readonly=True)
+    neuron_type = NeuronParam("neuron_type", readonly=True)
     memory_type = EnumParam("memory", values=MEMORY_TYPES, readonly=False)
     trainable_memory = BoolParam("trainable_memory", readonly=True)
     trainable_theta = BoolParam("trainable_theta", readonly=True)

@@ -9,8 +9,8 @@ b_o`, read at the last step.
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import IntParam
 
+from nengo_lmu.arguments import CountParam, check_fraction, checked_synapse
 from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.weights import glorot_uniform, read_transform, weight_seed
 from nengo_lmu.cell.persistence import SavedNetwork
@@ -63,7 +63,7 @@ class LMUClassifier(SavedNetwork, nengo.Network):
         The class scores (logits), size ``n_classes``.
     """
 
-    n_classes = IntParam("n_classes", low=1, readonly=True)
+    n_classes = CountParam("n_classes", low=1, readonly=True)
 
     def __init__(
         self,
@@ -77,6 +77,8 @@ class LMUClassifier(SavedNetwork, nengo.Network):
         dropout=0.0,
         **kwargs,
     ):
+        dropout = check_fraction(dropout, "dropout")
+        readout_synapse = checked_synapse(readout_synapse, "readout_synapse")
         network_kwargs = {k: kwargs.pop(k) for k in NETWORK_ARGS if k in kwargs}
         super().__init__(**network_kwargs)
         self.n_classes = n_classes
@@ -99,9 +101,7 @@ class LMUClassifier(SavedNetwork, nengo.Network):
                 readout, self.readout_shapes(), attr="weights", obj=self
             )
             self.input = self.cell.input
-            self.output = checked_node(
-                n_classes, self._check_simulator, label="output"
-            )
+            self.output = checked_node(n_classes, self._check_simulator, label="output")
             hidden = self.cell.output
             if dropout > 0:
                 hidden = self._dropout(hidden, dropout)

@@ -12,6 +12,7 @@ rate type                   spiking type                                    on L
                             bias times ``s`` (exact: ReLU is homogeneous)
 ``LIFRate(..., a)``         ``LIF(..., a)`` if ``s == 1``, else             yes
                             ``RegularSpiking(LIFRate(..., a s), 1 / s)``
+``AdaptiveLIFRate(...)``    ``AdaptiveLIF(...)`` (only ``s == 1``)          no
 ``Tanh(tau_ref)``           ``RegularSpiking(Tanh(tau_ref / s), 1 / s)``    no
 ``Sigmoid(tau_ref)``        ``RegularSpiking(Sigmoid(tau_ref / s), 1 / s)`` no
 other rate types            ``RegularSpiking(type)`` (only ``s == 1``)      no
@@ -30,6 +31,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_positive, checked_synapse
 from nengo_lmu.cell.cell import LMUCell
 
 
@@ -50,16 +52,41 @@ def spiking_neuron_type(neuron_type, rate_scale=1.0):
         The factor that the ensemble's gain and bias need (``s`` for
         ``RectifiedLinear``, otherwise 1).
     """
-    s = float(rate_scale)
-    if not s > 0:
-        raise ValidationError(f"must be > 0, got {rate_scale}", attr="rate_scale")
+    s = check_positive(rate_scale, "rate_scale")
+    if not isinstance(neuron_type, nengo.neurons.NeuronType):
+        raise ValidationError(
+            f"must be a nengo neuron type instance (for example nengo.LIFRate()), "
+            f"got {neuron_type!r}",
+            attr="neuron_type",
+        )
     if neuron_type.spiking:
         raise ValidationError(
             f"{neuron_type} is already a spiking type", attr="neuron_type"
         )
-    if isinstance(neuron_type, nengo.RectifiedLinear):
+    if type(neuron_type) is nengo.AdaptiveLIFRate:
+        if s != 1:
+            # each spike adds inc_n to the adaptation: with more, smaller
+            # spikes the adaptation would grow s times as fast
+            raise ValidationError(
+                "must be 1 for AdaptiveLIFRate, whose adaptation grows with each "
+                f"spike, got {rate_scale}",
+                attr="rate_scale",
+            )
+        return (
+            nengo.AdaptiveLIF(
+                tau_n=neuron_type.tau_n,
+                inc_n=neuron_type.inc_n,
+                tau_rc=neuron_type.tau_rc,
+                tau_ref=neuron_type.tau_ref,
+                amplitude=neuron_type.amplitude,
+            ),
+            1.0,
+        )
+    # exact types: a subclass may add state or change the response, which
+    # the counterparts below would drop
+    if type(neuron_type) is nengo.RectifiedLinear:
         return nengo.SpikingRectifiedLinear(amplitude=neuron_type.amplitude / s), s
-    if isinstance(neuron_type, nengo.LIFRate):
+    if type(neuron_type) is nengo.LIFRate:
         if s == 1:
             return (
                 nengo.LIF(
@@ -75,7 +102,7 @@ def spiking_neuron_type(neuron_type, rate_scale=1.0):
             amplitude=neuron_type.amplitude * s,
         )
         return nengo.RegularSpiking(base, amplitude=1 / s), 1.0
-    if isinstance(neuron_type, (nengo.Tanh, nengo.Sigmoid)):
+    if type(neuron_type) in (nengo.Tanh, nengo.Sigmoid):
         base = type(neuron_type)(tau_ref=neuron_type.tau_ref / s)
         return nengo.RegularSpiking(base, amplitude=1 / s), 1.0
     if s != 1:
@@ -125,6 +152,18 @@ def convert_to_spiking(network, rate_scale=1.0, synapse=0.005, memory_kwargs=Non
     -------
     network : nengo.Network
     """
+    if not isinstance(network, nengo.Network):
+        raise ValidationError(
+            f"must be a nengo.Network, got {type(network).__name__}", attr="network"
+        )
+    check_positive(rate_scale, "rate_scale")
+    synapse = checked_synapse(synapse)
+    if memory_kwargs is not None and not isinstance(memory_kwargs, dict):
+        raise ValidationError(
+            "must be a dict of LegendreMemoryNetwork arguments or None, got "
+            f"{type(memory_kwargs).__name__}",
+            attr="memory_kwargs",
+        )
     converted = set()
     for ens in network.all_ensembles:
         if ens.neuron_type.spiking or isinstance(ens.neuron_type, nengo.Direct):

@@ -19,11 +19,13 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_kwargs
 from nengo_lmu.cell.trainable import freeze
 from nengo_lmu.cell.weights import read_transform
 from nengo_lmu.legendre import lmu_system
 from nengo_lmu.memory import LegendreMemory
 from nengo_lmu.neurons import LegendreMemoryNetwork
+from nengo_lmu.neurons.simulator_check import checked_node
 
 # the options that make the cell's memory depend on its own past outputs
 FEEDBACK_OPTIONS = ("hidden_to_memory", "memory_to_memory", "hidden_to_hidden")
@@ -145,7 +147,14 @@ class ConnectionMemory(CellMemory):
         memory, memory_input, memory_output
             As for `CellMemory.build`.
         """
-        memory_input = nengo.Node(size_in=cell.memory_d, label="memory_input")
+        # the connections implement the memory discretised at the cell's dt
+        # (or, with trainable_theta, a window counted in steps): the input
+        # node refuses a simulator at another step when it is built
+        memory_input = checked_node(
+            cell.memory_d,
+            lambda model: check_built_dt(cell, model),
+            label="memory_input",
+        )
         memory = nengo.Node(size_in=cell.memory_d * cell.order, label="memory")
         if cell.trainable_theta:
             connections = self._build_theta(cell, memory, memory_input)
@@ -202,6 +211,27 @@ class ConnectionMemory(CellMemory):
         for conn in fixed:
             freeze(cell, conn)
         return fixed + [rate]
+
+
+def check_built_dt(cell, model):
+    """Refuse a simulator whose time step is not ``cell.dt``.
+
+    Parameters
+    ----------
+    cell : LMUCell
+        A cell whose memory is built from connections.
+    model : nengo.builder.Model
+        The model the cell is being built into.
+    """
+    if abs(model.dt - cell.dt) > 1e-9 * cell.dt:
+        raise ValidationError(
+            f"the cell's memory connections implement the memory discretised at "
+            f"dt={cell.dt} s, but the simulator runs dt={model.dt} s; construct the "
+            f"cell with dt={model.dt} (or use memory='process', which follows the "
+            "simulator's step)",
+            attr="dt",
+            obj=cell,
+        )
 
 
 class NeuralMemory(CellMemory):
@@ -400,6 +430,7 @@ def cell_memory(memory, memory_kwargs=None):
     -------
     CellMemory
     """
+    memory_kwargs = check_kwargs(memory_kwargs, "memory_kwargs")
     if isinstance(memory, CellMemory):
         if memory_kwargs:
             raise ValidationError(
@@ -409,7 +440,7 @@ def cell_memory(memory, memory_kwargs=None):
             )
         return memory
     if isinstance(memory, str) and memory == "neurons":
-        return NeuralMemory(**(memory_kwargs or {}))
+        return NeuralMemory(**memory_kwargs)
     if memory_kwargs:
         raise ValidationError(
             f"memory_kwargs only apply to memory='neurons', got memory={memory!r}",

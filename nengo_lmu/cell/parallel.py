@@ -27,6 +27,7 @@ with it) and :math:`c = e_x \\mu_M` is the encoded mean of the memories.
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_count, check_order, real_array
 from nengo_lmu.legendre import memory_trajectory
 
 
@@ -60,7 +61,13 @@ class ParallelLayout:
     """
 
     def __init__(self, input_d, order, use_bias):
-        self.input_d, self.order, self.use_bias = input_d, order, use_bias
+        input_d = check_count(input_d, "input_d", low=1)
+        order = check_order(order)
+        if not isinstance(use_bias, (bool, np.bool_)):
+            raise ValidationError(
+                f"must be True or False, got {use_bias!r}", attr="use_bias"
+            )
+        self.input_d, self.order, self.use_bias = input_d, order, bool(use_bias)
         end = input_d * (1 + order)
         self.x = slice(0, input_d)
         self.memories = slice(input_d, end)
@@ -98,7 +105,7 @@ class ParallelLayout:
         -------
         (n_sequences, n_out_steps, size) ndarray
         """
-        x = np.asarray(x, dtype=np.float64)
+        x = real_array(x, "x")
         if x.ndim != 3 or x.shape[2] != self.input_d:
             raise ValidationError(
                 f"must have shape (n_sequences, n_steps, input_d={self.input_d}), "
@@ -136,8 +143,8 @@ def normalization(cell, features):
         constant (``use_bias``) is the same for every sample: it is scaled
         like the memories but not centred.
     """
-    layout = cell.parallel_layout
-    features = np.asarray(features, dtype=np.float64)
+    layout = _layout_of(cell)
+    features = real_array(features, "features")
     if features.shape[-1] != layout.size:
         raise ValidationError(
             f"last axis must be the cell's parallel_size ({layout.size}), "
@@ -180,8 +187,23 @@ def fold_normalization(cell, weights, mean, scale):
         The same weights with ``memory_kernel``, ``input_kernel`` and
         ``hidden_bias`` adjusted.
     """
-    layout = cell.parallel_layout
+    layout = _layout_of(cell)
     d, q, md = cell.input_d, cell.order, cell.memory_d
+    mean = real_array(mean, "mean")
+    scale = real_array(scale, "scale")
+    for name, value in (("mean", mean), ("scale", scale)):
+        if value.shape != (layout.size,):
+            raise ValidationError(
+                f"must have the cell's parallel_size ({layout.size},) as "
+                f"`normalization` returns it, got shape {value.shape}",
+                attr=name,
+            )
+    if not np.all(scale > 0):
+        raise ValidationError(
+            f"must be > 0 everywhere (it divides the weights), got "
+            f"{np.count_nonzero(scale <= 0)} values <= 0",
+            attr="scale",
+        )
     scale_x = scale[layout.x]
     scale_m = scale[layout.memory(0)]
     if not np.allclose(scale[layout.memories], np.tile(scale_m, d)):
@@ -203,3 +225,13 @@ def fold_normalization(cell, weights, mean, scale):
         bias = bias - input_kernel @ mean[layout.x]
     folded["hidden_bias"] = bias
     return folded
+
+
+def _layout_of(cell):
+    """The `ParallelLayout` of an `.LMUCell`, or a refusal naming ``cell``."""
+    layout = getattr(cell, "parallel_layout", None)
+    if not isinstance(layout, ParallelLayout):
+        raise ValidationError(
+            f"must be an LMUCell, got {type(cell).__name__}", attr="cell"
+        )
+    return layout

@@ -25,6 +25,29 @@ values follow KerasLMU and Keras' ``SimpleRNNCell``.
 
 import nengo
 import numpy as np
+from nengo.exceptions import ValidationError
+
+
+def _checked_draw(rng, shape):
+    """``shape`` as a tuple, if ``rng`` is a numpy generator and ``shape`` a
+    Keras kernel's (two positive integers)."""
+    if not isinstance(rng, (np.random.RandomState, np.random.Generator)):
+        raise ValidationError(
+            f"must be a numpy RandomState or Generator, got {rng!r}", attr="rng"
+        )
+    if (
+        not isinstance(shape, (tuple, list))
+        or len(shape) != 2
+        or any(
+            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
+            for n in shape
+        )
+    ):
+        raise ValidationError(
+            f"must be two positive integers (n_out, n_in), got {shape!r}",
+            attr="shape",
+        )
+    return tuple(int(n) for n in shape)
 
 
 def glorot_uniform(rng, shape):
@@ -47,6 +70,7 @@ def glorot_uniform(rng, shape):
     ndarray
         Independent draws of :math:`U(-l, l)`, of shape ``shape``.
     """
+    shape = _checked_draw(rng, shape)
     limit = np.sqrt(6.0 / (shape[0] + shape[1]))
     return rng.uniform(-limit, limit, size=shape)
 
@@ -72,6 +96,7 @@ def glorot_normal(rng, shape):
     ndarray
         Of shape ``shape``.
     """
+    shape = _checked_draw(rng, shape)
     sigma = np.sqrt(2.0 / (shape[0] + shape[1])) / 0.87962566103423978
     draws = rng.standard_normal(size=shape)
     outside = np.abs(draws) > 2
@@ -96,6 +121,7 @@ def lecun_uniform(rng, shape):
     ndarray
         Independent draws of :math:`U(-l, l)`, of shape ``shape``.
     """
+    shape = _checked_draw(rng, shape)
     limit = np.sqrt(3.0 / shape[1])
     return rng.uniform(-limit, limit, size=shape)
 
@@ -121,6 +147,7 @@ def orthogonal(rng, shape):
         Of shape ``shape``: :math:`Q` with orthonormal columns if ``rows >=
         cols``, else :math:`Q^T` with orthonormal rows.
     """
+    shape = _checked_draw(rng, shape)
     rows, cols = shape
     flat = rng.standard_normal((max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(flat)

@@ -18,6 +18,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.io.atomic import write_atomically
+from nengo_lmu.io.damage import as_path, naming_file
 
 # the key under which the structure description is stored, as JSON text
 METADATA_KEY = "__metadata__"
@@ -59,9 +60,10 @@ def check_parameters(parameters, shapes, attr="weights", obj=None):
     for name, shape in shapes.items():
         if name not in parameters:
             continue
-        value = np.asarray(parameters[name])
-        if not np.issubdtype(value.dtype, np.number):
-            problems.append(f"{name!r} is not numeric (dtype {value.dtype})")
+        problem = array_problem(parameters[name])
+        value = np.asarray(parameters[name]) if problem is None else None
+        if problem is not None:
+            problems.append(f"{name!r} {problem}")
         elif value.shape != tuple(shape):
             problems.append(
                 f"{name!r} has shape {value.shape}, expected {tuple(shape)}"
@@ -75,6 +77,54 @@ def check_parameters(parameters, shapes, attr="weights", obj=None):
     return checked
 
 
+def array_problem(value):
+    """What makes ``value`` unfit to be a weight array, or None.
+
+    A weight must be real and finite: a complex one would lose its imaginary
+    part, and a nan or inf makes every output nan.
+
+    Parameters
+    ----------
+    value : object
+        The would-be array.
+
+    Returns
+    -------
+    str or None
+        The problem, worded to follow the weight's name (``"is complex
+        (weights must be real)"``), or None for a real, finite array.
+    """
+    try:
+        value = np.asarray(value)
+    except ValueError as error:  # ragged nested sequences
+        return f"is not an array ({error})"
+    if value.dtype.kind == "c":
+        return "is complex (weights must be real)"
+    if value.dtype.kind not in "iuf":
+        return f"is not numeric (dtype {value.dtype})"
+    bad = value.size - np.count_nonzero(np.isfinite(value))
+    if bad:
+        return f"holds {bad} nan or inf of {value.size} values"
+    return None
+
+
+def npz_path(path):
+    """The file that `save_parameters` writes for ``path``: ``.npz`` appended
+    unless it is there (as ``np.savez`` names it), so that ``save("model")``
+    and ``load("model")`` mean the same ``model.npz``.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+
+
 def save_parameters(path, parameters, metadata):
     """Save named arrays and a JSON-serialisable ``metadata`` dict to ``path``.
 
@@ -86,21 +136,46 @@ def save_parameters(path, parameters, metadata):
     Parameters
     ----------
     path : str or path-like
-        The ``.npz`` file to write.
+        The ``.npz`` file to write (``.npz`` is appended if it is not there,
+        `npz_path`).
     parameters : dict of str -> array_like
-        Numeric arrays by name.
+        Real, finite numeric arrays by name.
     metadata : dict
-        JSON-serialisable description (for example the model's structure).
+        JSON-serialisable description (for example the model's structure),
+        without nan or inf.
     """
+    # only what load_parameters accepts is written
+    if not isinstance(parameters, dict):
+        raise ValidationError(
+            f"must be a dict of named arrays, got {type(parameters).__name__}",
+            attr="parameters",
+        )
     if METADATA_KEY in parameters:
         raise ValidationError(f"{METADATA_KEY!r} is a reserved name", attr="parameters")
+    problems = [
+        f"{name!r} {problem}"
+        for name, problem in ((n, array_problem(v)) for n, v in parameters.items())
+        if problem is not None
+    ]
+    if problems:
+        raise ValidationError("; ".join(problems), attr="parameters")
+    if not isinstance(metadata, dict):
+        raise ValidationError(
+            f"must be a dict, got {type(metadata).__name__}", attr="metadata"
+        )
+    try:
+        text = json.dumps(metadata, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValidationError(
+            f"must be JSON-serialisable, without nan or inf ({error})",
+            attr="metadata",
+        ) from None
     arrays = {name: np.asarray(value) for name, value in parameters.items()}
-    arrays[METADATA_KEY] = np.array(json.dumps(metadata, sort_keys=True))
-    # as np.savez names it, written beside it first: an interrupted save
-    # leaves an earlier file whole
-    path = Path(path)
-    if path.suffix != ".npz":
-        path = path.with_name(path.name + ".npz")
+    arrays[METADATA_KEY] = np.array(text)
+    path = npz_path(path)
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; name a file", attr="path")
+    # written beside it first: an interrupted save leaves an earlier file whole
     write_atomically(path, lambda partial: np.savez(partial, **arrays))
 
 
@@ -110,7 +185,8 @@ def load_parameters(path, shapes=None, metadata=None):
     Parameters
     ----------
     path : str or path-like
-        The ``.npz`` file.
+        The ``.npz`` file (if there is no file of that name, the name with
+        ``.npz`` appended, as `save_parameters` writes it).
     shapes : dict of str -> tuple, optional
         If given, the file must hold exactly these names with these shapes.
     metadata : dict, optional
@@ -123,7 +199,9 @@ def load_parameters(path, shapes=None, metadata=None):
     metadata : dict
         The file's metadata.
     """
-    arrays = _read_npz(Path(path))
+    path = as_path(path)
+    path = path if path.exists() else npz_path(path)
+    arrays = _read_npz(path)
     if METADATA_KEY not in arrays:
         raise ValidationError(
             f"{path} has no {METADATA_KEY!r} entry, so it was not written by "
@@ -250,8 +328,14 @@ def neuron_type_from(description):
     nengo.neurons.NeuronType
         A new instance of the nengo type with the described parameters.
     """
+    if not isinstance(description, dict):
+        raise ValidationError(
+            "the file's neuron type is not a description of one (a dict with "
+            f"'type' and 'params'), got {type(description).__name__}",
+            attr="neuron_type",
+        )
     name = description.get("type")
-    if name not in NEURON_TYPES or "params" not in description:
+    if name not in NEURON_TYPES or not isinstance(description.get("params"), dict):
         raise ValidationError(
             f"the file's neuron type {name!r} cannot be rebuilt from its name; pass "
             "neuron_type= when loading",
@@ -260,7 +344,9 @@ def neuron_type_from(description):
     return getattr(nengo, name)(**description["params"])
 
 
-def save_model(path, model, structure, parameters, info=None, neuron_type=None):
+def save_model(
+    path, model, structure, parameters, info=None, neuron_type=None, simulation=None
+):
     """Save a model's parameters with its class name and structure.
 
     The metadata (`save_parameters`) holds ``model``, ``structure``, and if
@@ -283,8 +369,13 @@ def save_model(path, model, structure, parameters, info=None, neuron_type=None):
         accuracies.
     neuron_type : nengo.neurons.NeuronType, optional
         The hidden neuron type, recorded so that loading rebuilds it.
+    simulation : dict, optional
+        How the model was simulated (the cell's ``dt`` and ``memory``),
+        which the loader may check or take as defaults.
     """
     metadata = {"model": model, "structure": structure}
+    if simulation is not None:
+        metadata["simulation"] = simulation
     if neuron_type is not None:
         metadata["neuron_type"] = describe_neuron_type(neuron_type)
     if info is not None:
@@ -310,6 +401,8 @@ def load_model(path, model, overrides):
     parameters : dict of str -> ndarray
     arguments : dict
         The stored structure updated with ``overrides``.
+    simulation : dict
+        The stored ``simulation`` (empty for a file written without one).
     """
     arrays, metadata = load_parameters(path)
     if metadata.get("model") != model:
@@ -336,5 +429,13 @@ def load_model(path, model, overrides):
         )
     arguments = {**structure, **overrides}
     if "neuron_type" not in overrides and "neuron_type" in metadata:
-        arguments["neuron_type"] = neuron_type_from(metadata["neuron_type"])
-    return arrays, arguments
+        with naming_file(path):
+            arguments["neuron_type"] = neuron_type_from(metadata["neuron_type"])
+    simulation = metadata.get("simulation", {})
+    if not isinstance(simulation, dict):
+        raise ValidationError(
+            f"{path}: its metadata's 'simulation' is not a dict of dt and memory "
+            f"(got {type(simulation).__name__})",
+            attr="path",
+        )
+    return arrays, arguments, simulation

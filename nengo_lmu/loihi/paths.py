@@ -31,6 +31,8 @@ import numpy as np
 from nengo.exceptions import BuildError, ValidationError
 from nengo.synapses import LinearFilter
 
+from nengo_lmu.arguments import check_positive
+
 # the gain of NengoLoihi's default decode neurons (Preset10DecodeNeurons)
 DECODE_GAIN = 1.02
 
@@ -235,6 +237,11 @@ def model(path=None, dt=0.001, label=None):
     from nengo_loihi.builder import Model  # pylint: disable=import-outside-toplevel
 
     path = LoihiPath() if path is None else path
+    if not isinstance(path, LoihiPath):
+        raise ValidationError(
+            f"must be a nengo_lmu.loihi.LoihiPath or None, got {path!r}", attr="path"
+        )
+    dt = check_positive(dt, "dt")
     built = Model(dt=dt, label=label)
     built.decode_tau = path.decode_tau
     if path.decode_pairs != DEFAULT_DECODE_PAIRS:

@@ -8,7 +8,10 @@ directly; NengoDL runs it with `nengo_lmu.dl.builders.SimLegendreMemoryBuilder`.
 
 import numpy as np
 from nengo.builder import Operator
+from nengo.exceptions import ValidationError
+from nengo.processes import Process
 
+from nengo_lmu.arguments import check_positive
 from nengo_lmu.memory.structured import STRUCTURED_METHODS, structured_update
 
 # From this order on, "euler" and "pade" memories step in O(order) operations
@@ -119,6 +122,23 @@ class SimLegendreMemory(Operator):
 
     def __init__(self, process, dt, input, output, state, tag=None):
         super().__init__(tag=tag)
+        # LegendreMemory's module imports this one: its attributes, not its
+        # class, are what this operator needs
+        if not isinstance(process, Process) or not all(
+            hasattr(process, name) for name in ("order", "size_in", "discretizer")
+        ):
+            raise ValidationError(
+                f"must be a LegendreMemory, got {process!r}", attr="process"
+            )
+        dt = check_positive(dt, "dt")
+        q, d = process.order, process.size_in
+        expected = ((input, (d,)), (output, (d * q,)), (state, (d * (q + 1),)))
+        for (signal, shape), name in zip(expected, ("input", "output", "state")):
+            if tuple(signal.shape) != shape:
+                raise ValidationError(
+                    f"must have shape {shape} for {process}, got {signal.shape}",
+                    attr=name,
+                )
         self.process = process
         self.dt = dt
         self.sets = [output]

@@ -23,10 +23,9 @@ import inspect
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.neurons import NeuronTypeParam
 from nengo.params import BoolParam, EnumParam
 
-from nengo_lmu.arguments import CountParam, OrderParam, PositiveParam
+from nengo_lmu.arguments import CountParam, NeuronParam, OrderParam, PositiveParam
 from nengo_lmu.legendre import (
     DISCRETIZERS,
     check_euler_stable,
@@ -207,7 +206,7 @@ class LegendreMemoryNetwork(nengo.Network):
     mapping = EnumParam("mapping", values=MAPPINGS, readonly=True)
     input_range = PositiveParam("input_range", readonly=True)
     dt = PositiveParam("dt", readonly=True)
-    neuron_type = NeuronTypeParam("neuron_type", readonly=True)
+    neuron_type = NeuronParam("neuron_type", readonly=True)
 
     def __init__(
         self,

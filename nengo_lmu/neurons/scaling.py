@@ -11,7 +11,14 @@ input dimension, get encoders on the coordinate axes (`AxisEncoders`).
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+from nengo.params import Parameter
 
+from nengo_lmu.arguments import (
+    check_count,
+    check_kwargs,
+    check_positive,
+    check_system,
+)
 from nengo_lmu.legendre import impulse_response
 
 # Headroom over the peaks of a sample of the input model: other samples go
@@ -42,21 +49,30 @@ def coefficient_bounds(Ad, Bd, tol=1e-9, max_steps=10**6):
     (order,) ndarray
         :math:`\\sum_s |H_i[s]|` for each state :math:`i`.
     """
+    Ad, Bd = check_system(Ad, Bd)
+    tol = check_positive(tol, "tol")
+    max_steps = check_count(max_steps, "max_steps", low=1)
     q = len(Ad)
     total = np.zeros(q)
     block = 1000
-    state = np.asarray(Bd, dtype=np.float64).reshape(q)
+    state = Bd[:, 0]
     peak = np.max(np.abs(state))
-    for start in range(0, max_steps, block):
-        H = impulse_response(Ad, state, block)
-        total += np.abs(H).sum(axis=0)
-        peak = max(peak, np.max(np.abs(H)))
-        state = Ad @ H[-1]
-        if np.max(np.abs(H[-1])) < tol * peak:
-            return total
+    # an unstable system overflows the floats before the check below sees it
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, max_steps, block):
+            H = impulse_response(Ad, state, block)
+            total += np.abs(H).sum(axis=0)
+            peak = max(peak, np.max(np.abs(H)))
+            state = Ad @ H[-1]
+            if np.max(np.abs(H[-1])) < tol * peak:
+                return total
+            if not np.all(np.isfinite(state)):
+                break  # grown past the floats: unstable
     raise ValidationError(
-        f"the impulse response has not decayed after {max_steps} steps",
-        attr="theta",
+        f"the system's impulse response has not decayed below {tol:g} of its peak "
+        f"after {max_steps} steps: Ad is unstable, or its window is longer than "
+        "max_steps steps",
+        attr="Ad",
     )
 
 
@@ -86,7 +102,20 @@ def coefficient_peaks(Ad, Bd, signal, seconds=60.0, dt=0.001, seed=0):
         :math:`\\max_t |m_i[t]|` for each state :math:`i` over the sample,
         with :math:`m[t] = A_d m[t - 1] + B_d u[t]`.
     """
+    Ad, Bd = check_system(Ad, Bd)
+    if not isinstance(signal, nengo.Process):
+        raise ValidationError(
+            f"must be a nengo.Process (for example nengo.processes.WhiteSignal), "
+            f"got {signal!r}",
+            attr="signal",
+        )
+    seconds = check_positive(seconds, "seconds")
+    dt = check_positive(dt, "dt")
     n_steps = int(round(seconds / dt))
+    if n_steps < 1:
+        raise ValidationError(
+            f"must be at least one step (dt={dt}), got {seconds}", attr="seconds"
+        )
     u = signal.run_steps(n_steps, d=1, dt=dt, rng=np.random.RandomState(seed))[:, 0]
     m = np.zeros(len(Ad))
     peak = np.zeros(len(Ad))
@@ -155,7 +184,16 @@ def with_axis_encoders(ensemble_kwargs, grouped):
         A copy with ``encoders`` set to `AxisEncoders` if ``grouped`` and not
         given.
     """
-    kwargs = dict(ensemble_kwargs or {})
+    kwargs = check_kwargs(ensemble_kwargs, "ensemble_kwargs")
+    unknown = sorted(
+        k for k in kwargs if not isinstance(getattr(nengo.Ensemble, k, None), Parameter)
+    )
+    if unknown:
+        raise ValidationError(
+            f"{unknown} are not nengo.Ensemble arguments (those are "
+            "n_neurons, max_rates, intercepts, encoders, neuron_type, ...)",
+            attr="ensemble_kwargs",
+        )
     if grouped:
         kwargs.setdefault("encoders", AxisEncoders())
     return kwargs

@@ -24,6 +24,8 @@ from nengo.exceptions import ValidationError
 from nengo.synapses import LinearFilter, Lowpass
 from nengo.utils.filter_design import cont2discrete
 
+from nengo_lmu.arguments import check_positive, check_system
+
 
 def map_continuous_lowpass(A, B, tau):
     """Recurrent and input transforms for a continuous lowpass synapse.
@@ -93,11 +95,9 @@ def map_discrete_lowpass(Ad, Bd, tau, dt):
     N : (q, d) ndarray
         The input transform, :math:`B_d / (1 - a)`.
     """
-    Ad = np.asarray(Ad, dtype=np.float64)
-    a = np.exp(-dt / _check_tau(tau))
-    return (Ad - a * np.eye(len(Ad))) / (1 - a), np.asarray(Bd, dtype=np.float64) / (
-        1 - a
-    )
+    Ad, Bd = check_system(Ad, Bd)
+    a = np.exp(-check_positive(dt, "dt") / _check_tau(tau))
+    return (Ad - a * np.eye(len(Ad))) / (1 - a), Bd / (1 - a)
 
 
 class SynapseMapping(NamedTuple):
@@ -148,6 +148,7 @@ def discrete_transfer_function(synapse, dt):
         :math:`h(z) = b(z) / c(z)`, leading zeros removed and ``den``
         monic (``den[0] == 1``); ``len(num) < len(den)``.
     """
+    dt = check_positive(dt, "dt")
     if synapse is None:
         raise ValidationError(
             "a recurrent connection needs a synapse (its delay and filter are "
@@ -220,8 +221,7 @@ def map_discrete_synapse(Ad, Bd, synapse, dt, input_synapse=None):
     -------
     SynapseMapping
     """
-    Ad = np.asarray(Ad, dtype=np.float64)
-    Bd = np.asarray(Bd, dtype=np.float64).reshape(len(Ad), -1)
+    Ad, Bd = check_system(Ad, Bd)
     if Bd.shape[1] != 1:
         raise ValidationError(f"must have one column, got shape {Bd.shape}", attr="Bd")
     b, c = discrete_transfer_function(synapse, dt)
@@ -287,6 +287,12 @@ def node_filter(linear_filter):
         :math:`F(z) / z` (one more zero in the denominator), to use as a
         Node's output process.
     """
+    if not isinstance(linear_filter, LinearFilter) or linear_filter.analog:
+        raise ValidationError(
+            f"must be a discrete nengo.LinearFilter (analog=False), got "
+            f"{linear_filter!r}",
+            attr="linear_filter",
+        )
     return LinearFilter(
         linear_filter.num, np.concatenate([linear_filter.den, [0.0]]), analog=False
     )
@@ -295,7 +301,7 @@ def node_filter(linear_filter):
 def _check_tau(tau):
     if isinstance(tau, Lowpass):
         tau = tau.tau
-    if not np.isscalar(tau) or not tau > 0:
+    if not np.isscalar(tau) or not np.isfinite(tau) or not tau > 0:
         raise ValidationError(f"must be a time constant > 0, got {tau!r}", attr="tau")
     return float(tau)
 

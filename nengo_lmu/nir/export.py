@@ -37,6 +37,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_positive
 from nengo_lmu.legendre import discretize, lmu_system
 from nengo_lmu.memory.process import LegendreMemory
 from nengo_lmu.neurons.identity import Identity
@@ -128,10 +129,11 @@ def to_nir(
             "the network has no output: pass outputs={name: node, neurons or probe}",
             attr="outputs",
         )
+    dt = check_positive(dt, "dt")
     model = nengo.builder.Model(dt=dt)
     model.build(obj)
-    if euler_dt is not None and not euler_dt > 0:
-        raise ValidationError(f"must be > 0, got {euler_dt!r}", attr="euler_dt")
+    if euler_dt is not None:
+        euler_dt = check_positive(euler_dt, "euler_dt")
     graph = _Exporter(model, obj, inputs, list(outputs), memory_node, euler_dt)
     graph.add_outputs(outputs)
     nodes, edges = drop_identities(graph.nodes, graph.edges, graph.identities)

@@ -13,6 +13,7 @@ from nengo.exceptions import ValidationError
 from nengo.params import NdarrayParam
 from nengo.processes import Process
 
+from nengo_lmu.arguments import real_array
 from nengo_lmu.legendre import discretize
 
 
@@ -41,7 +42,7 @@ class LinearSystem(Process):
     B = NdarrayParam("B", shape=("*", "*"), readonly=True)
 
     def __init__(self, A, B, **kwargs):
-        A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+        A, B = real_array(A, "A"), real_array(B, "B")
         if A.ndim != 2 or A.shape[0] != A.shape[1]:
             raise ValidationError(f"must be square, got shape {A.shape}", attr="A")
         if B.ndim != 2 or B.shape[0] != A.shape[0]:

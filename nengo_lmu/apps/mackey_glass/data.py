@@ -29,6 +29,8 @@ input itself scores `BASELINE_NRMSE` (162.4%).
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import real_array
+
 DELAY = 17.0  # the equation's delay
 SUBSTEPS = 10  # Euler steps per sample (a step of 0.1)
 WASHOUT = 100  # samples dropped from the start of each series
@@ -142,9 +144,16 @@ def nrmse(predicted, target):
     float
         :math:`\\sqrt{\\overline{(\\hat y - y)^2} / \\overline{y^2}}`.
     """
-    predicted, target = np.asarray(predicted), np.asarray(target)
+    predicted = real_array(predicted, "predicted")
+    target = real_array(target, "target")
     if predicted.shape != target.shape:
         raise ValidationError(
             f"shapes differ: {predicted.shape} and {target.shape}", attr="predicted"
         )
-    return float(np.sqrt(np.mean((predicted - target) ** 2) / np.mean(target**2)))
+    power = np.mean(target**2) if target.size else 0.0
+    if not power > 0:
+        raise ValidationError(
+            "must not be all zeros (or empty): the error is relative to its RMS",
+            attr="target",
+        )
+    return float(np.sqrt(np.mean((predicted - target) ** 2) / power))
