@@ -22,6 +22,7 @@ import hashlib
 import os
 import shutil
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -86,8 +87,9 @@ def _read_idx(directory, key):
             try:
                 with opener(file, "rb") as f:
                     data = f.read()
-            except (OSError, EOFError) as error:
-                # gzip's BadGzipFile and a truncated stream's EOFError
+            except (OSError, EOFError, zlib.error) as error:
+                # gzip's BadGzipFile, a truncated stream's EOFError, and
+                # zlib's error for corrupt compressed data
                 raise ValidationError(
                     f"{file} is damaged: it cannot be read ({error}). " + HOW_TO_GET,
                     attr="path",
@@ -193,7 +195,7 @@ def _check_download(path, name):
     with gzip.open(path, "rb") as f:
         try:
             data = f.read()
-        except (OSError, EOFError) as error:
+        except (OSError, EOFError, zlib.error) as error:
             raise ValidationError(
                 f"the download is not a gzip file ({error})", attr="path"
             ) from None

@@ -8,8 +8,10 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_count, check_positive
 from nengo_lmu.cell.cell import LMUCell
 from nengo_lmu.cell.classifier import LMUClassifier
+from nengo_lmu.io.damage import naming_file
 from nengo_lmu.io.keras_files import read_keras_layers, read_keras_lmu_model
 from nengo_lmu.io.paper_model import read_lmu_paper_model
 from nengo_lmu.legendre import discretize, lmu_system
@@ -50,17 +52,31 @@ def load_lmu_paper_model(
         scores before the softmax (read at the last step); the memory window
         is ``theta = theta_steps * dt`` seconds.
     """
+    theta_steps = check_positive(theta_steps, "theta_steps")
+    dt = check_positive(dt, "dt")
     options, weights = read_lmu_paper_model(path, expected_sha256)
     Ad, Bd = weights.pop("Ad"), weights.pop("Bd")
     exact = discretize(*lmu_system(options["order"], theta_steps), 1.0, "zoh")
+    if Ad.shape != exact[0].shape or Bd.shape != exact[1].shape:
+        raise ValidationError(
+            f"{path}: the stored memory matrices have shapes {Ad.shape} and "
+            f"{Bd.shape}; an order-{options['order']} memory has "
+            f"{exact[0].shape} and {exact[1].shape}",
+            attr="path",
+        )
     error = max(np.max(np.abs(Ad - exact[0])), np.max(np.abs(Bd - exact[1])))
-    if error > 1e-6:  # float32 rounding of values below 1 is below 6e-8
+    if not error <= 1e-6:  # float32 rounding of values below 1 is below 6e-8
         raise ValidationError(
             f"{path}: the stored memory matrices differ from the zero-order-hold "
             f"system of order {options['order']} and theta {theta_steps} steps by "
             f"{error:.2g}; pass the theta_steps the model was trained with",
             attr="theta_steps",
         )
+    with naming_file(path):
+        return _paper_classifier(options, weights, theta_steps, dt, kwargs)
+
+
+def _paper_classifier(options, weights, theta_steps, dt, kwargs):
     return LMUClassifier(
         options["n_classes"],
         options["units"],
@@ -106,20 +122,22 @@ def load_keras_lmu_model(path, dt=0.001, config=None, **kwargs):
     LMUClassifier
         Its ``output`` is the class scores before any softmax.
     """
+    dt = check_positive(dt, "dt")
     options, weights = read_keras_lmu_model(path, config=config)
-    activation = options.pop("activation")
-    theta = options.pop("theta_steps") * dt
-    kwargs.setdefault("neuron_type", _neuron_type(activation))
-    return LMUClassifier(
-        options.pop("n_classes"),
-        options.pop("units"),
-        options.pop("order"),
-        theta,
-        dt=dt,
-        weights=weights,
-        **options,
-        **kwargs,
-    )
+    with naming_file(path):
+        activation = options.pop("activation")
+        theta = options.pop("theta_steps") * dt
+        kwargs.setdefault("neuron_type", _neuron_type(activation))
+        return LMUClassifier(
+            options.pop("n_classes"),
+            options.pop("units"),
+            options.pop("order"),
+            theta,
+            dt=dt,
+            weights=weights,
+            **options,
+            **kwargs,
+        )
 
 
 def _neuron_type(activation):
@@ -365,7 +383,8 @@ def save_keras_lmu_model(model, path, sim=None, steps=None, overwrite=False):
         Export the weights live in this simulator (the trained ones after
         NengoDL training) instead of those the network was built with.
     steps : int, optional
-        The sequence length the Keras model declares (None: any length).
+        The sequence length the Keras model declares (None: any length;
+        otherwise at least 1).
     overwrite : bool
         Replace an existing file.
 
@@ -380,6 +399,8 @@ def save_keras_lmu_model(model, path, sim=None, steps=None, overwrite=False):
     from nengo_lmu.io.atomic import write_atomically  # pylint: disable=import-outside-toplevel
     from nengo_lmu.io.keras_export import write_keras_lmu_file  # pylint: disable=import-outside-toplevel
 
+    if steps is not None:
+        steps = check_count(steps, "steps", low=1)
     if isinstance(model, LMUClassifier):
         cells = [model.cell]
         weights = model.get_weights(sim)

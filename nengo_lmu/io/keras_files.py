@@ -27,6 +27,7 @@ from nengo_lmu.io.keras_layers import (
     model_chain,
 )
 from nengo_lmu.io.keras_weights import cell_weights, memory_layer_weights
+from nengo_lmu.io.npz import array_problem
 
 
 def _lmu_arrays_h5(layer_weights, options):
@@ -211,6 +212,12 @@ def _read_layers(path, config):
     with open(path, "rb") as f:
         signature = f.read(8)
     if signature.startswith(b"PK"):
+        if config is not None:
+            raise ValidationError(
+                f"{path} is a .keras file, which holds its own configuration; "
+                "config= is only for a Keras 3 .weights.h5 file",
+                attr="config",
+            )
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             if "config.json" not in names or "model.weights.h5" not in names:
@@ -281,8 +288,11 @@ def _read_layers(path, config):
                 for key, layer, o in zip(keys, chain, options)
             ]
     described = []
-    for layer, c, o, a in zip(chain, classes, options, arrays):
-        a = {k: np.asarray(v, dtype=np.float64) for k, v in a.items()}
+    for i, (layer, c, o, a) in enumerate(zip(chain, classes, options, arrays)):
+        a = {
+            k: _weight_array(v, f"{where}, layer {i} ({c}), {k!r}")
+            for k, v in a.items()
+        }
         if o is None:
             kernel = a["kernel"].T
             bias = a.get("bias", np.zeros(kernel.shape[0]))
@@ -299,6 +309,15 @@ def _read_layers(path, config):
             )
         described[-1]["keras_class"] = c
     return described
+
+
+def _weight_array(value, where):
+    """A weight read from a file as float64, refused (naming it) if it is not
+    real and finite."""
+    problem = array_problem(value)
+    if problem is not None:
+        raise ValidationError(f"{where} {problem}", attr="path")
+    return np.asarray(value, dtype=np.float64)
 
 
 def _dense_arrays_h5(layer_weights):

@@ -12,6 +12,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.io.damage import readable_file, refusing_damage
 from nengo_lmu.io.hdf5 import as_text, import_h5py, model_layers, read_h5_layers
+from nengo_lmu.io.npz import array_problem
 
 
 # The pretrained psMNIST model of the LMU paper (Voelker, Kajic and Eliasmith,
@@ -117,6 +118,13 @@ def read_lmu_paper_model(path, expected_sha256=None):
             f"{sorted(PAPER_CELL_WEIGHTS)} and ['bias', 'kernel']",
             attr="path",
         )
+    for group, arrays in (("cell", rnn), ("readout", dense)):
+        for name, value in arrays.items():
+            problem = array_problem(value)
+            if problem is not None:
+                raise ValidationError(
+                    f"{path}: the {group} weight {name!r} {problem}", attr="path"
+                )
     units = rnn["hidden_kernel"].shape[0]
     order = rnn["AT"].shape[0]
     input_d = rnn["input_kernel"].shape[0]
