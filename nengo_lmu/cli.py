@@ -94,7 +94,14 @@ def _reproduce_paper(args):
 def _outputs(command, args, names):
     """The files a command writes in ``--out``; refused at once if any
     exists and ``--force`` is not given."""
-    outputs = [Path(args.out) / name for name in names]
+    folder = Path(args.out)
+    blocking = next(
+        (p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None
+    )
+    if blocking is not None:
+        # found now, not when the run is over and its results are to be written
+        raise SystemExit(f"--out {folder}: {blocking} is a file, not a folder")
+    outputs = [folder / name for name in names]
     existing = [str(p) for p in outputs if p.exists()]
     if existing and not args.force:
         raise SystemExit(

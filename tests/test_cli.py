@@ -57,3 +57,20 @@ def test_reproduce_paper_refuses_no_images(capsys):
         main(["reproduce-paper", "--n-test", "0"])
     assert refused.value.code == 2
     assert "--n-test: must be >= 1, got 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["psmnist", "capacity", "mackey-glass"])
+def test_an_out_that_is_a_file_is_refused_before_the_run(tmp_path, command, capsys):
+    blocked = tmp_path / "results"
+    blocked.write_text("a file")
+    with pytest.raises(UsageError, match="is a file, not a folder") as refused:
+        main([command, "--out", str(blocked / "run")])
+    assert refused.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_export_nir_refuses_a_bad_synapse_and_a_folder(tmp_path):
+    with pytest.raises(UsageError, match="synapse: must be None, a nengo synapse"):
+        main(["export-nir", "psmnist", str(tmp_path / "m.nir"), "--synapse", "nan"])
+    with pytest.raises(UsageError, match="is a folder; name the .nir file"):
+        main(["export-nir", "psmnist", str(tmp_path), "--force"])

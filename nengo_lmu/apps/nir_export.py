@@ -12,6 +12,7 @@ from pathlib import Path
 import nengo
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_positive, checked_synapse
 from nengo_lmu.apps.psmnist.pretrained import PRETRAINED_NAMES, pretrained
 from nengo_lmu.cell.classifier import LMUClassifier
 from nengo_lmu.cell.conversion import convert_to_spiking
@@ -54,7 +55,12 @@ def export_classifier(
     # pylint: disable-next=import-outside-toplevel
     from nengo_lmu.nir import to_nir, write
 
+    if rate_scale is not None:
+        check_positive(rate_scale, "rate_scale")
+    checked_synapse(synapse)
     path = Path(path)
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder; name the .nir file", attr="path")
     if path.exists() and not overwrite:
         raise ValidationError(
             f"{path} exists; pass --force to replace it", attr="path"
