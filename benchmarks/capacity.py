@@ -63,11 +63,14 @@ def markdown(rows, env, lstm_runs=()):
     lstm = [
         f"LSTM rows: `{run['command']}` on {run['date']}, {run['epochs']} epochs at "
         f"T = {run['T']:,} ({run['seconds_per_epoch']:.2f} s an epoch; "
-        f"{common.versions_text(run['environment'], ['tensorflow'])}; the paper "
-        "trained 500 epochs at T = 25 to 1600; T = 25 is not run here, since its "
-        "delays T/4 are not whole steps).  "
+        f"{common.versions_text(run['environment'], ['tensorflow'])}).  "
         for run in lstm_runs
     ]
+    if lstm:
+        lstm.append(
+            "The paper trained its LSTM 500 epochs at T = 25 to 1600; at T = 25 the "
+            "delays T/4, T/2, 3T/4 are rounded to whole steps (0, 6, 12, 19, 25).  "
+        )
     return "\n".join(
         [
             "# Memory capacity",

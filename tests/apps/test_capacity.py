@@ -61,11 +61,21 @@ def test_targets_are_the_delayed_inputs():
         assert np.all(targets[:, :d, i] == 0)
 
 
+def test_delays_that_are_not_whole_steps_are_rounded_to_the_nearest():
+    """The paper's T = 25: T/4 = 6.25, T/2 = 12.5 (to the even 12), 3T/4 = 18.75."""
+    data = capacity_data(25, n_sequences=2)
+    assert data.delays == (0, 6, 12, 19, 25)
+    assert data.test.shape == (1, 62)  # floor(2.5 T)
+    assert data.scored_steps == slice(25, 62)
+    targets = data.targets(data.test)
+    assert np.array_equal(targets[:, 19:, 3], data.test[:, :43])
+
+
 @pytest.mark.parametrize(
     "kwargs, attr",
     [
-        (dict(T=22), "T"),
         (dict(T=16), "T"),
+        (dict(T=True), "T"),
         (dict(T=20.0), "T"),
         (dict(T=20, n_sequences=3), "n_sequences"),
         (dict(T=20, n_sequences=0), "n_sequences"),

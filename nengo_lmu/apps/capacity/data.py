@@ -10,8 +10,9 @@ As in the notebooks published with the paper
   sequences are drawn in turn from one ``RandomState(seed)``, each divided
   by its own largest absolute value;
 - the targets are the input delayed by :math:`0, T/4, T/2, 3T/4` and
-  :math:`T` steps (`DELAY_FRACTIONS`); the first 100 sequences train, the
-  last 100 test;
+  :math:`T` steps (`DELAY_FRACTIONS`; rounded to whole steps where ``T``
+  is not a multiple of 4, as for the paper's T = 25); the first 100
+  sequences train, the last 100 test;
 - the metric is the mean squared error per delay over the test sequences,
   on steps :math:`T` to the end (`CapacityData.scored_steps`), where every
   target is part of the sequence.
@@ -51,7 +52,9 @@ class CapacityData:
 
     @property
     def delays(self):
-        """The five delays in steps: :math:`0, T/4, T/2, 3T/4, T`."""
+        """The five delays in steps: :math:`0, T/4, T/2, 3T/4, T`, each
+        rounded to the nearest step (halves to the even step) where ``T`` is
+        not a multiple of 4: 0, 6, 12, 19 and 25 for the paper's T = 25."""
         return tuple(int(round(f * self.T)) for f in DELAY_FRACTIONS)
 
     @property
@@ -84,9 +87,12 @@ def capacity_data(T, n_sequences=200, seed=0):
     Parameters
     ----------
     T : int
-        The longest delay in steps; a multiple of 4, so that every delay is
-        a whole number of steps, and at least 20, twice the noise's cut-off
-        per second (the paper: 100, 1000, 10,000 and 100,000).
+        The longest delay in steps, at least 20 (twice the noise's cut-off
+        per second; the paper: 25 to 100,000). The delays :math:`T/4,
+        T/2, 3T/4` are whole steps when ``T`` is a multiple of 4, and are
+        rounded to the nearest step otherwise (`CapacityData.delays`); the
+        sequences are :math:`\\lfloor 2.5 T \\rfloor` steps long (62 at
+        T = 25). The paper's notebooks do not say how they round.
     n_sequences : int
         Number of sequences, an even number: the first half train, the
         second half test (the paper: 200).
@@ -97,10 +103,10 @@ def capacity_data(T, n_sequences=200, seed=0):
     -------
     CapacityData
     """
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 20 or T % 4:
+    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 20:
         raise ValidationError(
-            f"must be a multiple of 4 (the delays T/4, T/2, 3T/4 are whole steps) "
-            f"and at least 20 (the noise's 10 Hz needs 20 steps a second), got {T!r}",
+            f"must be an integer of at least 20 (the noise's 10 Hz needs 20 steps "
+            f"a second), got {T!r}",
             attr="T",
         )
     if (
