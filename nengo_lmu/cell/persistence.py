@@ -56,8 +56,11 @@ class SavedNetwork:
         if weights is None:
             weights = self.get_weights(sim)
         else:
+            # checked as the constructor checks them, saved as given (the
+            # psMNIST pipeline saves float32 weights, half the size)
             shapes = {name: np.shape(w) for name, w in self.get_weights().items()}
-            weights = check_parameters(weights, shapes, attr="weights", obj=self)
+            check_parameters(weights, shapes, attr="weights", obj=self)
+            weights = {name: np.asarray(weights[name]) for name in shapes}
         cell = getattr(self, "cell", self)
         save_model(
             path,

@@ -236,3 +236,11 @@ def test_a_connection_memory_network_keeps_running_in_nengo(tmp_path):
     with nengo.Simulator(net, dt=0.002, progress_bar=False) as sim:
         sim.run_steps(5)
     assert np.all(np.isfinite(sim.data[probe]))
+
+
+def test_weights_given_to_save_keep_their_precision(tmp_path):
+    made = LMUCell(4, 3, 0.05, 1, add_to_container=False)
+    weights = {k: v.astype(np.float32) for k, v in made.get_weights().items()}
+    made.save(tmp_path / "cell.npz", weights=weights)
+    with np.load(tmp_path / "cell.npz") as saved:
+        assert saved["hidden_kernel"].dtype == np.float32
