@@ -132,7 +132,7 @@ def discretize(A, B, dt, method="zoh"):
         R = R.real
         return R[:q, :q], R[:q, q:]
     raise ValidationError(
-        f"must be one of {DISCRETIZERS}, got {method!r}", attr="discretizer"
+        f"must be one of {DISCRETIZERS}, got {method!r}", attr="method"
     )
 
 
@@ -468,8 +468,8 @@ def memory_trajectory(u, Ad, Bd, steps=None):
         The memory at each requested step.
     """
     u = real_array(u, "u")
-    if u.ndim == 0:
-        raise ValidationError("must have time along its last axis, got a scalar", "u")
+    if u.ndim == 0 or u.shape[-1] == 0:
+        raise ValidationError(f"must have steps on its last axis, got {u.shape}", "u")
     n_steps = u.shape[-1]
     H = impulse_response(Ad, Bd, n_steps)
     if steps is None:

@@ -23,13 +23,18 @@ from nengo_lmu import (
     lmu_system,
     memory_trajectory,
 )
+from nengo_lmu.apps.capacity.lmu0 import lmu0_mse
 from nengo_lmu.apps.mackey_glass.data import nrmse
+from nengo_lmu.apps.mnist import load_mnist
+from nengo_lmu.apps.psmnist.pipeline import Pipeline
 from nengo_lmu.cell.conversion import convert_to_spiking, spiking_neuron_type
 from nengo_lmu.cell.parallel import ParallelLayout, fold_normalization, normalization
 from nengo_lmu.cell.weights import glorot_uniform, orthogonal
 from nengo_lmu.io import npz
+from nengo_lmu.io.paper_model import sha256
 from nengo_lmu.legendre import pade_exp
-from nengo_lmu.memory.operator import SimLegendreMemory
+from nengo_lmu.memory.operator import SimLegendreMemory, uses_structured_step
+from nengo_lmu.neurons.identity import Identity
 from nengo_lmu.neurons.scaling import coefficient_bounds, coefficient_peaks
 from nengo_lmu.neurons.synapse_mapping import (
     map_discrete_lowpass,
@@ -315,6 +320,9 @@ def test_save_parameters_refuses_a_folder(tmp_path):
     (tmp_path / "model.npz").mkdir()
     with pytest.raises(ValidationError, match="is a folder; name a file"):
         npz.save_parameters(tmp_path / "model", {"w": np.zeros(2)}, {})
+    with pytest.raises(ValidationError, match="is a folder; name a file"):
+        npz.save_parameters(tmp_path, {"w": np.zeros(2)}, {})
+    assert not (tmp_path.parent / (tmp_path.name + ".npz")).exists()
 
 
 def test_adaptive_lif_keeps_its_adaptation():
@@ -354,3 +362,59 @@ def test_a_connection_memory_refuses_another_time_step_when_built():
     with nengo.Simulator(net, dt=0.002, progress_bar=False) as sim:
         sim.run_steps(2)
     assert made.dt == 0.002
+
+
+MORE_REFUSED = [
+    ("units: the weights of 1000000 units .* GiB", lambda: cell_of(10**6)),
+    ("method: must be one of", lambda: discretize(*lmu_system(4, 1.0), 0.01, "bogus")),
+    ("u: must have steps", lambda: memory_trajectory(np.zeros(0), Ad, Bd)),
+    ("shapes: must be a dict", lambda: npz.check_parameters({"w": np.zeros(2)}, "abc")),
+    ("process: must be a LegendreMemory", lambda: uses_structured_step("abc")),
+    ("Identity.size: must be an integer", lambda: Identity(True)),
+    ("path: must be a file's path", lambda: sha256(None)),
+    ("path: must be a file's path", lambda: load_mnist(3)),
+    ("settings: must be a psMNIST Settings", lambda: Pipeline("abc")),
+    ("data: must be the task's CapacityData", lambda: lmu0_mse("abc")),
+]
+
+
+def cell_of(units):
+    return LMUCell(units, 3, 0.05, 1, add_to_container=False)
+
+
+@pytest.mark.parametrize(
+    "message, make", MORE_REFUSED, ids=[m[:30] for m, _ in MORE_REFUSED]
+)
+def test_more_bad_input_is_refused_by_name(message, make):
+    with pytest.raises(ValidationError, match=message):
+        make()
+
+
+def test_the_nir_and_nengo_dl_helpers_refuse_bad_input_by_name():
+    pytest.importorskip("nir")
+    import nengo_lmu.nir as lnir
+
+    with pytest.raises(ValidationError, match="graph: must be a nir.NIRGraph"):
+        lnir.fold_synapses("abc")
+    with pytest.raises(ValidationError, match="amplitude: must be a finite"):
+        lnir.IntegrateAndFire(amplitude=np.nan)
+    pytest.importorskip("nengo_dl")
+    import nengo_lmu.dl as ldl
+
+    with nengo.Network() as net:
+        stim = nengo.Node(np.zeros(1))
+        made = LMUClassifier(3, 4, 3, 0.05)
+        nengo.Connection(stim, made.input, synapse=None)
+        probe = nengo.Probe(made.output)
+    for kwargs, message in (
+        (dict(minibatch_size=0), "minibatch_size: must be an integer >= 1"),
+        (dict(minibatch_size=2, n_steps=0), "n_steps: must be an integer >= 1"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            ldl.predict(net, {stim: np.zeros((2, 5, 1))}, probe, **kwargs)
+    for x, message in (
+        (np.full((2, 5, 1), np.nan), "inputs: must be finite"),
+        (np.zeros((2, 5, 3)), "inputs: the array for .* must have shape"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            ldl.predict(net, {stim: x}, probe, minibatch_size=2)

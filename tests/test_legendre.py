@@ -104,7 +104,7 @@ def test_structured_matvec_equals_dense(order, rng):
         (lambda: lmu_system(True, 1.0), "order"),
         (lambda: lmu_system(4, 0.0), "theta"),
         (lambda: lmu_system(4, -1.0), "theta"),
-        (lambda: discretize(*lmu_system(4, 1.0), 0.001, "bilinear"), "discretizer"),
+        (lambda: discretize(*lmu_system(4, 1.0), 0.001, "bilinear"), "method"),
         (lambda: discretize(*lmu_system(4, 1.0), 0.0), "dt"),
         (lambda: legendre_readout(4, [0.5, 1.2]), "r"),
         (lambda: legendre_readout(4, -0.1), "r"),

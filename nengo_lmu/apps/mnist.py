@@ -29,6 +29,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.io.atomic import write_atomically
+from nengo_lmu.io.damage import as_path
 
 ENV_VAR = "NENGO_LMU_DATA"
 
@@ -73,7 +74,7 @@ def mnist_directory(path=None):
                 f"no MNIST directory given and {ENV_VAR} is not set. " + HOW_TO_GET,
                 attr="path",
             )
-    path = Path(path)
+    path = as_path(path)
     if (path / "mnist").is_dir():
         path = path / "mnist"
     return path

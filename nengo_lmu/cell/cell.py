@@ -237,6 +237,7 @@ class LMUCell(SavedNetwork, nengo.Network):
             self.memory_variant = ClosedFormMemory()
             self.memory_variant.check(self)
         self.parallel_layout = ParallelLayout(input_d, order, use_bias)
+        cell_weights.check_weights_size(self)
 
         if weights is None:
             rng = np.random.RandomState(cell_weights.weight_seed(self))

@@ -188,6 +188,7 @@ def load_keras_lmu_stack(path, dt=0.001, config=None, label="keras lmu stack"):
         connection from the last layer) and ``readout_bias`` (the bias's,
         from a constant Node).
     """
+    dt = check_positive(dt, "dt")
     *layers, readout = read_keras_layers(path, config=config)
     first = layers[0]
     input_d = (

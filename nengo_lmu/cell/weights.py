@@ -27,6 +27,8 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_size
+
 
 def _checked_draw(rng, shape):
     """``shape`` as a tuple, if ``rng`` is a numpy generator and ``shape`` a
@@ -153,6 +155,24 @@ def orthogonal(rng, shape):
     q, r = np.linalg.qr(flat)
     q *= np.sign(np.diag(r))
     return q if rows >= cols else q.T
+
+
+# the most a cell's weights may take (8 GiB of float64): a cell of 10**6
+# units would need 7 TiB for its hidden kernel alone
+MAX_WEIGHT_BYTES = 2**33
+
+
+def check_weights_size(cell):
+    """Refuse, naming ``units``, a cell whose weights exceed `MAX_WEIGHT_BYTES`.
+
+    Parameters
+    ----------
+    cell : LMUCell
+        The cell being constructed (its options set).
+    """
+    n_weights = sum(int(np.prod(s)) for s in weight_shapes(cell).values())
+    what = f"the weights of {cell.units} units and order {cell.order}"
+    check_size(8 * n_weights, "units", MAX_WEIGHT_BYTES, what)
 
 
 def weight_shapes(cell):

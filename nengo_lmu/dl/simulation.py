@@ -7,7 +7,9 @@ measurements), and nengo-lmu's faster dense product (`fast_dot_products`).
 """
 
 import nengo_dl
+from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_count, real_array
 from nengo_lmu.dl.builders import fast_dot_products
 
 
@@ -31,7 +33,9 @@ def configure(stateful=False, keep_history=False, operators_apart=True, **settin
     """
     if operators_apart:
         settings["planner"] = nengo_dl.graph_optimizer.noop_planner
-    nengo_dl.configure_settings(stateful=stateful, keep_history=keep_history, **settings)
+    nengo_dl.configure_settings(
+        stateful=stateful, keep_history=keep_history, **settings
+    )
 
 
 def simulator(network, **kwargs):
@@ -76,7 +80,27 @@ def predict(network, inputs, probe, minibatch_size, n_steps=None, verbose=False)
     ndarray
         ``(n, steps, size)``: every step with ``keep_history``, else the last.
     """
-    with simulator(
-        network, minibatch_size=minibatch_size, progress_bar=verbose
-    ) as sim:
+    minibatch_size = check_count(minibatch_size, "minibatch_size", low=1)
+    if n_steps is not None:
+        n_steps = check_count(n_steps, "n_steps", low=1)
+    if not isinstance(inputs, dict):
+        raise ValidationError(
+            f"must be a dict of input Nodes and arrays, got {type(inputs).__name__}",
+            attr="inputs",
+        )
+    inputs = {node: _input_array(node, x, minibatch_size) for node, x in inputs.items()}
+    with simulator(network, minibatch_size=minibatch_size, progress_bar=verbose) as sim:
         return sim.predict(inputs, n_steps=n_steps, verbose=int(verbose))[probe]
+
+
+def _input_array(node, x, minibatch_size):
+    """An input's ``(n, steps, size)`` array, checked against its Node."""
+    x = real_array(x, "inputs")
+    size = getattr(node, "size_out", None)
+    if x.ndim != 3 or x.shape[2] != size or x.shape[0] % minibatch_size:
+        raise ValidationError(
+            f"the array for {node} must have shape (n, steps, {size}) with n a "
+            f"multiple of minibatch_size={minibatch_size}, got {x.shape}",
+            attr="inputs",
+        )
+    return x

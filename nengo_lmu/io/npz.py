@@ -49,6 +49,11 @@ def check_parameters(parameters, shapes, attr="weights", obj=None):
             attr=attr,
             obj=obj,
         )
+    if not isinstance(shapes, dict):
+        raise ValidationError(
+            f"must be a dict of names and shapes, got {type(shapes).__name__}",
+            attr="shapes",
+        )
     missing = [name for name in shapes if name not in parameters]
     extra = [name for name in parameters if name not in shapes]
     problems = []
@@ -172,9 +177,9 @@ def save_parameters(path, parameters, metadata):
         ) from None
     arrays = {name: np.asarray(value) for name, value in parameters.items()}
     arrays[METADATA_KEY] = np.array(text)
-    path = npz_path(path)
-    if path.is_dir():
+    if as_path(path).is_dir() or npz_path(path).is_dir():
         raise ValidationError(f"{path} is a folder; name a file", attr="path")
+    path = npz_path(path)
     # written beside it first: an interrupted save leaves an earlier file whole
     write_atomically(path, lambda partial: np.savez(partial, **arrays))
 

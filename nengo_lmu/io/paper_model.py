@@ -45,7 +45,7 @@ def sha256(path):
         64 lowercase hexadecimal digits.
     """
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(readable_file(path, "a file"), "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -21,6 +21,15 @@ from nengo_lmu.memory.structured import STRUCTURED_METHODS, structured_update
 STRUCTURED_MIN_ORDER = 512
 
 
+def _check_memory_process(process):
+    # LegendreMemory's module imports this one: its attributes, not its
+    # class, are what this module needs
+    if not isinstance(process, Process) or not all(
+        hasattr(process, name) for name in ("order", "size_in", "discretizer")
+    ):
+        raise ValidationError(f"must be a LegendreMemory, got {process!r}", "process")
+
+
 def uses_structured_step(process):
     """Whether nengo steps this memory in O(order) (`nengo_lmu.structured`).
 
@@ -35,6 +44,7 @@ def uses_structured_step(process):
         True for ``"euler"`` and ``"pade"`` memories of order
         `STRUCTURED_MIN_ORDER` or more.
     """
+    _check_memory_process(process)
     return (
         process.order >= STRUCTURED_MIN_ORDER
         and process.discretizer in STRUCTURED_METHODS
@@ -122,14 +132,7 @@ class SimLegendreMemory(Operator):
 
     def __init__(self, process, dt, input, output, state, tag=None):
         super().__init__(tag=tag)
-        # LegendreMemory's module imports this one: its attributes, not its
-        # class, are what this operator needs
-        if not isinstance(process, Process) or not all(
-            hasattr(process, name) for name in ("order", "size_in", "discretizer")
-        ):
-            raise ValidationError(
-                f"must be a LegendreMemory, got {process!r}", attr="process"
-            )
+        _check_memory_process(process)
         dt = check_positive(dt, "dt")
         q, d = process.order, process.size_in
         expected = ((input, (d,)), (output, (d * q,)), (state, (d * (q + 1),)))

@@ -10,8 +10,9 @@ Python call per step, and differentiable in NengoDL.
 import nengo
 from nengo.builder import Builder
 from nengo.builder.operator import Copy
-from nengo.params import IntParam
 from nengo.processes import Process
+
+from nengo_lmu.arguments import CountParam
 
 
 class Identity(Process):
@@ -25,7 +26,7 @@ class Identity(Process):
         Passed to `nengo.Process` (``seed``).
     """
 
-    size = IntParam("size", low=1, readonly=True)
+    size = CountParam("size", low=1, readonly=True)
 
     def __init__(self, size, **kwargs):
         self.size = size

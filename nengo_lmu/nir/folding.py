@@ -135,6 +135,11 @@ def fold_synapses(graph):
     """
     import nir  # pylint: disable=import-outside-toplevel
 
+    if not isinstance(graph, nir.NIRGraph):
+        raise ValidationError(
+            f"must be a nir.NIRGraph (as to_nir writes), got {type(graph).__name__}",
+            attr="graph",
+        )
     paths = _Paths(nir, graph)
     first_input = next(
         (n for n, node in graph.nodes.items() if isinstance(node, nir.Input)), None

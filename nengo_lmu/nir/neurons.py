@@ -38,7 +38,8 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 from nengo.neurons import NeuronType
-from nengo.params import NumberParam
+
+from nengo_lmu.arguments import PositiveParam
 
 NEURON_METADATA = "nengo_neuron"
 
@@ -64,7 +65,7 @@ class IntegrateAndFire(NeuronType):
     state = {"voltage": nengo.dists.Choice([0])}
     spiking = True
 
-    amplitude = NumberParam("amplitude", low=0, low_open=True)
+    amplitude = PositiveParam("amplitude")
 
     def __init__(self, amplitude=1.0, initial_state=None):
         super().__init__(initial_state)

@@ -15,7 +15,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.apps.capacity.data import CUTOFF_HZ, DELAY_FRACTIONS
+from nengo_lmu.apps.capacity.data import CUTOFF_HZ, DELAY_FRACTIONS, CapacityData
 from nengo_lmu.legendre import legendre_readout
 from nengo_lmu.memory.process import LegendreMemory
 from nengo_lmu.neurons.network import LegendreMemoryNetwork
@@ -78,6 +78,12 @@ class SquaredErrors:
 
 
 def _sequences(data, sequences):
+    if not isinstance(data, CapacityData):
+        raise ValidationError(
+            f"must be the task's CapacityData (capacity_data(T)), got "
+            f"{type(data).__name__}",
+            attr="data",
+        )
     sequences = data.test if sequences is None else np.asarray(sequences)
     if sequences.ndim != 2 or sequences.shape[1] != data.test.shape[1]:
         raise ValidationError(

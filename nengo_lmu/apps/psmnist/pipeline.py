@@ -18,12 +18,13 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from nengo.exceptions import ValidationError
 
 from nengo_lmu.apps.mnist import psmnist
 from nengo_lmu.apps.psmnist import loihi
 from nengo_lmu.apps.psmnist.figure import draw_run
 from nengo_lmu.apps.psmnist.evaluation import TemporalEvaluation
-from nengo_lmu.apps.psmnist.settings import NEURON_TYPES, QUICK, progress
+from nengo_lmu.apps.psmnist.settings import NEURON_TYPES, QUICK, Settings, progress
 from nengo_lmu.apps.psmnist.training import train_parallel
 from nengo_lmu.cell.classifier import LMUClassifier
 
@@ -43,6 +44,12 @@ class Pipeline(TemporalEvaluation):
     """
 
     def __init__(self, settings=QUICK, data=None, verbose=True):
+        if not isinstance(settings, Settings):
+            raise ValidationError(
+                f"must be a psMNIST Settings (QUICK, FULL or Settings(...)), got "
+                f"{type(settings).__name__}",
+                attr="settings",
+            )
         self.settings = settings
         self.verbose = verbose
         s = settings
