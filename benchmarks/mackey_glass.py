@@ -42,6 +42,7 @@ for ``--fine-tune-epochs``, resumable like the training (its state in
 """
 
 import argparse
+import shutil
 import time
 from pathlib import Path
 
@@ -220,7 +221,8 @@ def run_spiking(args, path):
         done = [
             r
             for r in part["test"]
-            if r["how"].startswith("spike-aware") and r["rate_scale"] == scale
+            if r["how"].startswith(f"spike-aware fine-tuning, {args.fine_tune_epochs} ")
+            and r["rate_scale"] == scale
         ]
         if done:
             continue
@@ -232,6 +234,7 @@ def run_spiking(args, path):
         state = Path(args.checkpoints) / (
             f"lmu_spiking_{scale:g}_fine_tune_{args.fine_tune_epochs}_epochs.npz"
         )
+        _continue_from_shorter(state, scale, args.fine_tune_epochs)
         result = spiking.fine_tune(
             checkpoint,
             task,
@@ -268,6 +271,23 @@ def run_spiking(args, path):
         if result.test_nrmse is None:
             return
     _save_spiking(path, part)
+
+
+def _continue_from_shorter(state, scale, epochs):
+    """Start a fine-tuning of ``epochs`` from the longest shorter one of the
+    same rate_scale (a copy of its checkpoint: the shorter one's record and
+    state stay as they are)."""
+    if state.exists():
+        return
+    shorter = []
+    for path in state.parent.glob(f"lmu_spiking_{scale:g}_fine_tune_*_epochs.npz"):
+        count = path.name.split("_fine_tune_")[1].split("_")[0]
+        if count.isdigit() and int(count) < epochs:
+            shorter.append((int(count), path))
+    if shorter:
+        count, path = max(shorter)
+        print(f"continuing the {count}-epoch fine-tuning ({path.name})")
+        shutil.copyfile(path, state)
 
 
 def _save_spiking(path, part):
