@@ -105,7 +105,9 @@ def load_keras_lmu_model(path, dt=0.001, config=None, **kwargs):
     ----------
     path : str or path-like
         The ``.h5`` or ``.keras`` file (see `read_keras_lmu_model` for what
-        is accepted).
+        is accepted). A ``.keras`` file is a zip whose checksums catch
+        damaged bytes; a Keras 2 ``.h5`` file keeps no checksum of its data,
+        so damage inside its weights reads as other weights.
     dt : float
         The time step the network will be simulated with, in seconds.
     config : dict or str or path-like, optional

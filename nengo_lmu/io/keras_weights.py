@@ -28,7 +28,12 @@ def check_lmu_options(options, where):
     where : str
         The source, named in the message (a file and layer).
     """
-    problems = []
+    problems = [
+        f"{name} {options[name]!r} (a number is expected)"
+        for name in ("order", "memory_d", "theta")
+        if isinstance(options[name], bool)
+        or not isinstance(options[name], (int, float))
+    ]
     if options["hidden_cell"] not in HIDDEN_CELLS + (None,):
         problems.append(
             f"hidden cell {options['hidden_cell']!r} (supported: {HIDDEN_CELLS}, "

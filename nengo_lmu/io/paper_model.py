@@ -66,7 +66,10 @@ def read_lmu_paper_model(path, expected_sha256=None):
         The ``.hdf5`` file.
     expected_sha256 : str, optional
         Refuse the file unless its SHA-256 digest is this
-        (`PAPER_MODEL_SHA256` for the published file).
+        (`PAPER_MODEL_SHA256` for the published file; ``nengo-lmu
+        reproduce-paper`` passes it). Without it, damage inside the weights'
+        bytes cannot be seen: HDF5 keeps no checksum of its data, so changed
+        bytes read as other (finite) weights.
 
     Returns
     -------
