@@ -33,7 +33,9 @@ instead. ``nengo-lmu --version`` prints the version.
 import argparse
 import dataclasses
 import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -101,6 +103,7 @@ def _outputs(command, args, names):
     if blocking is not None:
         # found now, not when the run is over and its results are to be written
         raise SystemExit(f"--out {folder}: {blocking} is a file, not a folder")
+    _check_writable(folder)
     outputs = [folder / name for name in names]
     existing = [str(p) for p in outputs if p.exists()]
     if existing and not args.force:
@@ -109,6 +112,16 @@ def _outputs(command, args, names):
             "overwrite them, or --out another folder"
         )
     return outputs
+
+
+def _check_writable(folder):
+    """Refuse ``--out`` now if nothing can be written where it would be made
+    (a trial folder, removed at once; ``--out`` itself is made after the run)."""
+    base = next(p for p in (folder, *folder.parents) if p.exists())
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".nengo-lmu-check-", dir=base))
+    except OSError as error:
+        raise SystemExit(f"--out {folder}: cannot write in {base} ({error})") from None
 
 
 def _count(text):

@@ -1,5 +1,7 @@
 """The command line: one line on stderr for an error, exit status 2 or 1."""
 
+from pathlib import Path
+
 import pytest
 
 from nengo_lmu.cli import RunFailed, UsageError, main
@@ -74,3 +76,14 @@ def test_export_nir_refuses_a_bad_synapse_and_a_folder(tmp_path):
         main(["export-nir", "psmnist", str(tmp_path / "m.nir"), "--synapse", "nan"])
     with pytest.raises(UsageError, match="is a folder; name the .nir file"):
         main(["export-nir", "psmnist", str(tmp_path), "--force"])
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux's /proc")
+def test_an_out_where_nothing_can_be_written_is_refused_before_the_run(capsys):
+    with pytest.raises(UsageError, match="cannot write in /proc"):
+        main(["capacity", "--out", "/proc/nengo-lmu-test"])
+
+
+def test_export_nir_refuses_a_missing_folder(tmp_path):
+    with pytest.raises(UsageError, match="there is no folder .*missing"):
+        main(["export-nir", "psmnist", str(tmp_path / "missing" / "m.nir")])

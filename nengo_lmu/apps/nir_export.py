@@ -61,6 +61,10 @@ def export_classifier(
     path = Path(path)
     if path.is_dir():
         raise ValidationError(f"{path} is a folder; name the .nir file", attr="path")
+    if not path.parent.is_dir():
+        raise ValidationError(
+            f"there is no folder {path.parent} to write {path.name} in", attr="path"
+        )
     if path.exists() and not overwrite:
         raise ValidationError(
             f"{path} exists; pass --force to replace it", attr="path"
