@@ -31,6 +31,10 @@ from nengo.params import IntParam, NumberParam
 # discretisation needs several more of that size
 MAX_ORDER = 8192
 
+# the largest array a check lets nengo-lmu allocate (8 GiB): a cell's weights,
+# an impulse response; more is a mistake in an argument rather than a plan
+MAX_ARRAY_BYTES = 2**33
+
 
 def _refuse_non_integer(value, attr, obj=None):
     if isinstance(value, (bool, np.bool_)) or not isinstance(
@@ -172,10 +176,14 @@ class NeuronParam(NeuronTypeParam):
         if not isinstance(neurons, NeuronType) and not (
             neurons is None and self.optional
         ):
-            if isinstance(neurons, str):
+            named = getattr(nengo, str(neurons), None)
+            if isinstance(neurons, str) and isinstance(named, type) and issubclass(
+                named, NeuronType
+            ):
                 hint = f"nengo.{neurons}() instead of the string {neurons!r}"
             elif isinstance(neurons, type):
-                hint = f"nengo.{neurons.__name__}() instead of the class"
+                package = neurons.__module__.split(".")[0]
+                hint = f"{package}.{neurons.__qualname__}() instead of the class"
             else:
                 hint = f"for example nengo.LIF(), not {neurons!r}"
             raise ValidationError(
@@ -228,6 +236,39 @@ def check_positive(value, attr):
     return float(value)
 
 
+def array_problem(value):
+    """What makes ``value`` unfit to be an array of real, finite numbers, or None.
+
+    A complex value would lose its imaginary part in a conversion to floats,
+    and a nan or inf put through a linear memory makes every later output
+    nan.
+
+    Parameters
+    ----------
+    value : object
+        The would-be array.
+
+    Returns
+    -------
+    str or None
+        The problem, worded to follow the array's name (``"is complex (its
+        imaginary part would be dropped)"``), or None for a real, finite
+        array.
+    """
+    try:
+        value = np.asarray(value)
+    except ValueError as error:  # ragged nested sequences
+        return f"is not an array ({error})"
+    if value.dtype.kind == "c":
+        return "is complex (its imaginary part would be dropped)"
+    if value.dtype.kind not in "iuf":
+        return f"is not numeric (dtype {value.dtype})"
+    bad = value.size - np.count_nonzero(np.isfinite(value))
+    if bad:
+        return f"holds {bad} nan or inf of {value.size} values"
+    return None
+
+
 def real_array(value, attr, obj=None):
     """``value`` as a float64 array, if every element is a finite real number.
 
@@ -250,29 +291,12 @@ def real_array(value, attr, obj=None):
     ndarray
         A float64 array (a copy only where a conversion is needed).
     """
-    array = np.asarray(value)
-    if array.dtype.kind not in "iuf":
-        if array.dtype.kind == "c":
-            raise ValidationError(
-                "must be real numbers, got complex values (their imaginary part "
-                "would be dropped)",
-                attr=attr,
-                obj=obj,
-            )
+    problem = array_problem(value)
+    if problem is not None:
         raise ValidationError(
-            f"must be numbers, got {type(value).__name__} of dtype {array.dtype}",
-            attr=attr,
-            obj=obj,
+            f"must be real, finite numbers; it {problem}", attr=attr, obj=obj
         )
-    array = array.astype(np.float64, copy=False)
-    bad = np.size(array) - np.count_nonzero(np.isfinite(array))
-    if bad:
-        raise ValidationError(
-            f"must be finite, got {bad} nan or inf of {np.size(array)} values",
-            attr=attr,
-            obj=obj,
-        )
-    return array
+    return np.asarray(value).astype(np.float64, copy=False)
 
 
 def check_system(Ad, Bd, names=("Ad", "Bd")):
@@ -294,7 +318,7 @@ def check_system(Ad, Bd, names=("Ad", "Bd")):
     Ad, Bd = real_array(Ad, a_name), real_array(Bd, b_name)
     if Ad.ndim != 2 or Ad.shape[0] != Ad.shape[1] or Ad.shape[0] == 0:
         raise ValidationError(
-            f"must be a square matrix, got shape {Ad.shape}", attr=a_name
+            f"must be a non-empty square matrix, got shape {Ad.shape}", attr=a_name
         )
     if Bd.ndim == 1:
         Bd = Bd[:, None]

@@ -31,6 +31,7 @@ import scipy.linalg
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.arguments import (
+    MAX_ARRAY_BYTES,
     check_count,
     check_order,
     check_positive,
@@ -44,9 +45,6 @@ DISCRETIZERS = ("zoh", "euler", "pade")
 # Degrees (numerator, denominator) of the Padé approximant of exp used by the
 # "pade" discretiser: subdiagonal, so L-stable, and of order 5.
 PADE_DEGREES = (2, 3)
-
-# the largest response `impulse_response` makes (8 GiB): more is a mistake
-MAX_RESPONSE_BYTES = 2**33
 
 
 def lmu_system(order, theta):
@@ -377,7 +375,7 @@ def impulse_response(Ad, Bd, n_steps):
         Discrete input matrix.
     n_steps : int
         Number of steps to return (>= 1; the response may take at most
-        `MAX_RESPONSE_BYTES`).
+        `.arguments.MAX_ARRAY_BYTES`).
 
     Returns
     -------
@@ -390,7 +388,7 @@ def impulse_response(Ad, Bd, n_steps):
     Bd = Bd[:, 0]
     n_steps = check_count(n_steps, "n_steps", low=1)
     what = f"{n_steps} steps of an order-{len(Bd)} response"
-    check_size(n_steps * len(Bd) * 8, "n_steps", MAX_RESPONSE_BYTES, what)
+    check_size(n_steps * len(Bd) * 8, "n_steps", MAX_ARRAY_BYTES, what)
     H = np.empty((n_steps, len(Bd)))
     H[0] = Bd
     AdT = Ad.T

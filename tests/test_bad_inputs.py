@@ -78,20 +78,41 @@ REFUSED = [
         lambda: cell(weights=cell_weights(hidden_kernel=np.full((4, 4), np.nan))),
     ),
     (
-        "x: must be finite",
+        "x: must be real, finite numbers; it holds",
         lambda: parallel_cell().parallel_input(with_nan.reshape(1, -1, 1)),
     ),
-    ("u: must be finite", lambda: memory_trajectory(with_nan, Ad, Bd)),
-    ("u: must be real", lambda: memory_trajectory(np.ones(10) * 1j, Ad, Bd)),
-    ("Ad: must be finite", lambda: impulse_response(Ad * np.nan, Bd, 10)),
-    ("A: must be finite", lambda: discretize(Ad * np.nan, Bd, 0.01)),
-    ("A: must be real", lambda: discretize(Ad * 1j, Bd, 0.01)),
-    ("m: must be finite", lambda: lmu_matvec(np.array([1.0, np.nan, 0]), 1.0)),
     (
-        "features: must be finite",
+        "u: must be real, finite numbers; it holds",
+        lambda: memory_trajectory(with_nan, Ad, Bd),
+    ),
+    (
+        "u: must be real, finite numbers; it is complex",
+        lambda: memory_trajectory(np.ones(10) * 1j, Ad, Bd),
+    ),
+    (
+        "Ad: must be real, finite numbers; it holds",
+        lambda: impulse_response(Ad * np.nan, Bd, 10),
+    ),
+    (
+        "A: must be real, finite numbers; it holds",
+        lambda: discretize(Ad * np.nan, Bd, 0.01),
+    ),
+    (
+        "A: must be real, finite numbers; it is complex",
+        lambda: discretize(Ad * 1j, Bd, 0.01),
+    ),
+    (
+        "m: must be real, finite numbers; it holds",
+        lambda: lmu_matvec(np.array([1.0, np.nan, 0]), 1.0),
+    ),
+    (
+        "features: must be real, finite numbers; it holds",
         lambda: normalization(parallel_cell(), np.full((10, 4), np.nan)),
     ),
-    ("predicted: must be finite", lambda: nrmse(np.full(5, np.nan), np.arange(5.0))),
+    (
+        "predicted: must be real, finite numbers; it holds",
+        lambda: nrmse(np.full(5, np.nan), np.arange(5.0)),
+    ),
     ("target: must not be all zeros", lambda: nrmse(np.ones(5), np.zeros(5))),
     # counts, steps and sizes
     ("n_steps: .* would take 298 GiB", lambda: impulse_response(Ad, Bd, 10**10)),
@@ -119,13 +140,13 @@ REFUSED = [
         lambda: pade_exp(10**6, 10**6),
     ),
     ("denominator_degree: must be an integer from 1 to 20", lambda: pade_exp(2, -3)),
-    ("r: must be numbers", lambda: legendre_readout(4, "a")),
+    ("r: must be real, finite numbers", lambda: legendre_readout(4, "a")),
     ("input_d: must be an integer >= 1", lambda: ParallelLayout(0, 4, False)),
     ("order: must be an integer from 1", lambda: ParallelLayout(1, 0, False)),
     ("use_bias: must be True or False", lambda: ParallelLayout(1, 4, "yes")),
     ("rng: must be a numpy RandomState", lambda: glorot_uniform("abc", (3, 3))),
     (
-        "shape: must be two positive integers",
+        "shape: must be an integer >= 1, got -1",
         lambda: glorot_uniform(np.random.RandomState(0), (-1, 3)),
     ),
     (
@@ -413,8 +434,25 @@ def test_the_nir_and_nengo_dl_helpers_refuse_bad_input_by_name():
         with pytest.raises(ValidationError, match=message):
             ldl.predict(net, {stim: np.zeros((2, 5, 1))}, probe, **kwargs)
     for x, message in (
-        (np.full((2, 5, 1), np.nan), "inputs: must be finite"),
+        (np.full((2, 5, 1), np.nan), "inputs: must be real, finite numbers; it holds"),
         (np.zeros((2, 5, 3)), "inputs: the array for .* must have shape"),
     ):
         with pytest.raises(ValidationError, match=message):
             ldl.predict(net, {stim: x}, probe, minibatch_size=2)
+
+
+def test_nengo_dls_soft_lif_converts_to_lif():
+    nengo_dl = pytest.importorskip("nengo_dl")
+    soft = nengo_dl.SoftLIFRate(sigma=0.02, tau_rc=0.03, tau_ref=0.003)
+    spiking, gain_scale = spiking_neuron_type(soft)
+    assert type(spiking) is nengo.LIF and gain_scale == 1
+    assert (spiking.tau_rc, spiking.tau_ref) == (0.03, 0.003)
+
+
+def test_more_refusals_after_review():
+    with pytest.raises(ValidationError, match="Bd: must have one column"):
+        coefficient_bounds(Ad, np.ones((4, 2)))
+    with pytest.raises(ValidationError, match="for example nengo.LIF\\(\\), not 'lif'"):
+        cell(neuron_type="lif")
+    with pytest.raises(ValidationError, match="Ad: must be a non-empty square"):
+        impulse_response(np.zeros((0, 0)), np.zeros((0, 1)), 3)

@@ -137,8 +137,6 @@ class LMUClassifier(SavedNetwork, nengo.Network):
 
     @staticmethod
     def _dropout(hidden, rate):
-        if not rate < 1:
-            raise ValidationError(f"must be in [0, 1), got {rate}", attr="dropout")
         try:
             import nengo_dl
             import tensorflow as tf

@@ -13,10 +13,15 @@ rate type                   spiking type                                    on L
 ``LIFRate(..., a)``         ``LIF(..., a)`` if ``s == 1``, else             yes
                             ``RegularSpiking(LIFRate(..., a s), 1 / s)``
 ``AdaptiveLIFRate(...)``    ``AdaptiveLIF(...)`` (only ``s == 1``)          no
+NengoDL's ``SoftLIFRate``   as ``LIFRate`` (its spiking form is the LIF)    yes
 ``Tanh(tau_ref)``           ``RegularSpiking(Tanh(tau_ref / s), 1 / s)``    no
 ``Sigmoid(tau_ref)``        ``RegularSpiking(Sigmoid(tau_ref / s), 1 / s)`` no
 other rate types            ``RegularSpiking(type)`` (only ``s == 1``)      no
 =========================== =============================================== =========
+
+Types are matched exactly: a subclass of a type in the table (other than
+``SoftLIFRate``) may change the response or add state, which the table's
+counterpart would drop, so it is an "other rate type".
 
 A tanh hidden state is signed. It is represented here with *signed spikes*:
 ``RegularSpiking`` integrates the rate :math:`s \\tanh(J) / \\tau_{ref}`,
@@ -31,7 +36,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.arguments import check_positive, checked_synapse
+from nengo_lmu.arguments import check_kwargs, check_positive, checked_synapse
 from nengo_lmu.cell.cell import LMUCell
 
 
@@ -83,10 +88,11 @@ def spiking_neuron_type(neuron_type, rate_scale=1.0):
             1.0,
         )
     # exact types: a subclass may add state or change the response, which
-    # the counterparts below would drop
+    # the counterparts below would drop; NengoDL's SoftLIFRate is LIFRate
+    # smoothed for training, and its spiking form is the LIF
     if type(neuron_type) is nengo.RectifiedLinear:
         return nengo.SpikingRectifiedLinear(amplitude=neuron_type.amplitude / s), s
-    if type(neuron_type) is nengo.LIFRate:
+    if type(neuron_type) is nengo.LIFRate or _is_soft_lif(neuron_type):
         if s == 1:
             return (
                 nengo.LIF(
@@ -112,6 +118,13 @@ def spiking_neuron_type(neuron_type, rate_scale=1.0):
             attr="rate_scale",
         )
     return nengo.RegularSpiking(neuron_type), 1.0
+
+
+def _is_soft_lif(neuron_type):
+    """NengoDL's ``SoftLIFRate`` (found by class, so NengoDL is not imported)."""
+    return type(neuron_type).__name__ == "SoftLIFRate" and isinstance(
+        neuron_type, nengo.LIFRate
+    )
 
 
 def _is_instantaneous(synapse):
@@ -158,12 +171,8 @@ def convert_to_spiking(network, rate_scale=1.0, synapse=0.005, memory_kwargs=Non
         )
     check_positive(rate_scale, "rate_scale")
     synapse = checked_synapse(synapse)
-    if memory_kwargs is not None and not isinstance(memory_kwargs, dict):
-        raise ValidationError(
-            "must be a dict of LegendreMemoryNetwork arguments or None, got "
-            f"{type(memory_kwargs).__name__}",
-            attr="memory_kwargs",
-        )
+    if memory_kwargs is not None:
+        memory_kwargs = check_kwargs(memory_kwargs, "memory_kwargs")
     converted = set()
     for ens in network.all_ensembles:
         if ens.neuron_type.spiking or isinstance(ens.neuron_type, nengo.Direct):

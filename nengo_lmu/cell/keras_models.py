@@ -72,7 +72,7 @@ def load_lmu_paper_model(
             f"{error:.2g}; pass the theta_steps the model was trained with",
             attr="theta_steps",
         )
-    with naming_file(path):
+    with naming_file(path, given=kwargs):
         return _paper_classifier(options, weights, theta_steps, dt, kwargs)
 
 
@@ -126,7 +126,7 @@ def load_keras_lmu_model(path, dt=0.001, config=None, **kwargs):
     """
     dt = check_positive(dt, "dt")
     options, weights = read_keras_lmu_model(path, config=config)
-    with naming_file(path):
+    with naming_file(path, given=kwargs):
         activation = options.pop("activation")
         theta = options.pop("theta_steps") * dt
         kwargs.setdefault("neuron_type", _neuron_type(activation))

@@ -15,6 +15,8 @@ Each builds itself into the cell (`CellMemory.build`) and returns where the
 memory input :math:`u` goes in and where :math:`m` comes out.
 """
 
+import functools
+
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
@@ -152,7 +154,7 @@ class ConnectionMemory(CellMemory):
         # node refuses a simulator at another step when it is built
         memory_input = checked_node(
             cell.memory_d,
-            lambda model: check_built_dt(cell, model),
+            functools.partial(check_built_dt, cell),
             label="memory_input",
         )
         memory = nengo.Node(size_in=cell.memory_d * cell.order, label="memory")

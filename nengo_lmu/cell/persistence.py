@@ -12,6 +12,7 @@ reads 0.25 s at 1 ms), so it is refused.
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import check_positive
 from nengo_lmu.io.damage import naming_file
 from nengo_lmu.io.npz import check_parameters, load_model, save_model
 
@@ -87,10 +88,13 @@ class SavedNetwork:
             ``dt`` defaults to the saved one, and may differ from it only
             if no weight depends on it (not with ``trainable_theta`` or
             ``trainable_memory``). ``memory`` defaults to the saved one
-            (``"connections"`` for an older file with ``trainable_memory``
-            or ``trainable_theta``); a file saved with ``memory="neurons"``
-            loads with the exact ``"process"`` memory unless ``memory`` and
-            ``memory_kwargs`` are given again.
+            (``"neurons"`` if ``memory_kwargs`` are given; ``"connections"``
+            for an older file with ``trainable_memory`` or
+            ``trainable_theta``); a file saved with ``memory="neurons"``
+            loads with the exact ``"process"`` memory unless
+            ``memory_kwargs`` are given again. A file written before
+            nengo-lmu saved the time step (no ``simulation`` entry) loads at
+            the given ``dt``, or 0.001 s, unchecked.
 
         Returns
         -------
@@ -99,7 +103,7 @@ class SavedNetwork:
             any network is) with the file's structure and weights.
         """
         arrays, arguments, simulation = load_model(path, cls.__name__, kwargs)
-        with naming_file(path):
+        with naming_file(path, given=kwargs):
             _apply_saved_simulation(path, arguments, simulation, kwargs)
             return cls(**arguments, weights=arrays)
 
@@ -112,8 +116,9 @@ def _apply_saved_simulation(path, arguments, simulation, given):
     )
     saved_dt = simulation.get("dt")
     if saved_dt is not None:
-        arguments.setdefault("dt", saved_dt)
-        if trained_memory and arguments["dt"] != saved_dt:
+        dt = check_positive(arguments.setdefault("dt", saved_dt), "dt")
+        # a step given in float32 differs from the saved float by ~6e-8
+        if trained_memory and abs(dt - saved_dt) > 1e-6 * saved_dt:
             raise ValidationError(
                 f"{path} was saved at dt={saved_dt}, and its trained memory "
                 "(theta_inv, or A and B) is per step of that length; load it with "
@@ -122,7 +127,9 @@ def _apply_saved_simulation(path, arguments, simulation, given):
             )
     saved_memory = simulation.get("memory")
     if "memory" not in given:
-        if saved_memory in REBUILT_MEMORIES:
+        if given.get("memory_kwargs") is not None:
+            arguments["memory"] = "neurons"  # the only memory that takes them
+        elif saved_memory in REBUILT_MEMORIES:
             arguments["memory"] = saved_memory
         elif trained_memory:
             # trained A and B, or theta_inv, live in the connection memory

@@ -27,7 +27,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.arguments import check_size
+from nengo_lmu.arguments import MAX_ARRAY_BYTES, check_count, check_size
 
 
 def _checked_draw(rng, shape):
@@ -37,19 +37,12 @@ def _checked_draw(rng, shape):
         raise ValidationError(
             f"must be a numpy RandomState or Generator, got {rng!r}", attr="rng"
         )
-    if (
-        not isinstance(shape, (tuple, list))
-        or len(shape) != 2
-        or any(
-            isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1
-            for n in shape
-        )
-    ):
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
         raise ValidationError(
             f"must be two positive integers (n_out, n_in), got {shape!r}",
             attr="shape",
         )
-    return tuple(int(n) for n in shape)
+    return tuple(check_count(n, "shape", low=1) for n in shape)
 
 
 def glorot_uniform(rng, shape):
@@ -157,13 +150,10 @@ def orthogonal(rng, shape):
     return q if rows >= cols else q.T
 
 
-# the most a cell's weights may take (8 GiB of float64): a cell of 10**6
-# units would need 7 TiB for its hidden kernel alone
-MAX_WEIGHT_BYTES = 2**33
-
-
 def check_weights_size(cell):
-    """Refuse, naming ``units``, a cell whose weights exceed `MAX_WEIGHT_BYTES`.
+    """Refuse, naming ``units``, a cell whose weights exceed
+    `.arguments.MAX_ARRAY_BYTES` (a cell of 10**6 units would need 7 TiB for
+    its hidden kernel alone).
 
     Parameters
     ----------
@@ -172,7 +162,7 @@ def check_weights_size(cell):
     """
     n_weights = sum(int(np.prod(s)) for s in weight_shapes(cell).values())
     what = f"the weights of {cell.units} units and order {cell.order}"
-    check_size(8 * n_weights, "units", MAX_WEIGHT_BYTES, what)
+    check_size(8 * n_weights, "units", MAX_ARRAY_BYTES, what)
 
 
 def weight_shapes(cell):

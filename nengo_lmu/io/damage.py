@@ -10,7 +10,6 @@ constructor refuses in a file's contents.
 """
 
 import contextlib
-import json
 import os
 import zipfile
 from pathlib import Path
@@ -41,7 +40,7 @@ def as_path(path, attr="path"):
 
 
 @contextlib.contextmanager
-def naming_file(path):
+def naming_file(path, given=()):
     """Refuse, naming ``path``, what building a model from the file's contents
     refuses.
 
@@ -50,12 +49,16 @@ def naming_file(path):
     inside this context its refusal is raised again with the file's name in
     front. A ``TypeError`` or ``ValueError`` there means that the file
     describes something the constructor cannot take (an unknown option, a
-    string for a number) and is refused the same way.
+    string for a number) and is refused the same way. A refusal of one of
+    the caller's own arguments (``given``) is the caller's, not the file's,
+    and passes unchanged.
 
     Parameters
     ----------
     path : str or path-like
         The file the model is built from.
+    given : collection of str
+        The arguments that the caller gave beside the file.
 
     Yields
     ------
@@ -64,18 +67,27 @@ def naming_file(path):
     try:
         yield
     except ValidationError as error:
-        if str(path) in str(error):
+        if str(path) in str(error) or _names_one_of(error, given):
             raise
         raise ValidationError(
             f"{path} does not describe a model that can be built: {error}",
             attr="path",
         ) from error
     except (TypeError, ValueError) as error:
+        if _names_one_of(error, given):
+            raise
         raise ValidationError(
             f"{path} does not describe a model that can be built: "
             f"{type(error).__name__}: {error}",
             attr="path",
         ) from error
+
+
+def _names_one_of(error, names):
+    """Whether ``error`` is about one of ``names`` (its ``attr``, or a
+    keyword it quotes, as "unexpected keyword argument 'lable'" does)."""
+    attr = getattr(error, "attr", None)
+    return attr in names or any(f"'{name}'" in str(error) for name in names)
 
 
 def readable_file(path, what, how_to_get=""):
@@ -96,10 +108,8 @@ def readable_file(path, what, how_to_get=""):
     """
     path = as_path(path)
     if not path.exists():
-        raise ValidationError(
-            f"there is no file {path} ({what} was expected there). {how_to_get}".strip(),
-            attr="path",
-        )
+        message = f"there is no file {path} ({what} was expected there). {how_to_get}"
+        raise ValidationError(message.strip(), attr="path")
     if path.is_dir():
         raise ValidationError(f"{path} is a folder, not {what}", attr="path")
     return path
@@ -128,11 +138,10 @@ def refusing_damage(path, what):
     except ValidationError:
         raise  # already a refusal that says what is wrong (a ValueError too)
     except (
+        # ValueError includes json's JSONDecodeError and UnicodeDecodeError
         TypeError,
         ValueError,
         zipfile.BadZipFile,
-        json.JSONDecodeError,
-        UnicodeDecodeError,
         OSError,
         EOFError,
         KeyError,
@@ -141,4 +150,4 @@ def refusing_damage(path, what):
             f"{path} is damaged or is not {what} (an incomplete copy or a broken "
             f"download?): {type(error).__name__}: {error}",
             attr="path",
-        ) from None
+        ) from error

@@ -18,6 +18,7 @@ import zipfile
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import array_problem
 from nengo_lmu.io.damage import readable_file, refusing_damage
 from nengo_lmu.io.hdf5 import as_text, import_h5py, read_h5_layers
 from nengo_lmu.io.keras_layers import (
@@ -27,7 +28,6 @@ from nengo_lmu.io.keras_layers import (
     model_chain,
 )
 from nengo_lmu.io.keras_weights import cell_weights, memory_layer_weights
-from nengo_lmu.io.npz import array_problem
 
 
 def _lmu_arrays_h5(layer_weights, options):

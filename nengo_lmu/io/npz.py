@@ -17,6 +17,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import array_problem
 from nengo_lmu.io.atomic import write_atomically
 from nengo_lmu.io.damage import as_path, naming_file
 
@@ -82,37 +83,6 @@ def check_parameters(parameters, shapes, attr="weights", obj=None):
     return checked
 
 
-def array_problem(value):
-    """What makes ``value`` unfit to be a weight array, or None.
-
-    A weight must be real and finite: a complex one would lose its imaginary
-    part, and a nan or inf makes every output nan.
-
-    Parameters
-    ----------
-    value : object
-        The would-be array.
-
-    Returns
-    -------
-    str or None
-        The problem, worded to follow the weight's name (``"is complex
-        (weights must be real)"``), or None for a real, finite array.
-    """
-    try:
-        value = np.asarray(value)
-    except ValueError as error:  # ragged nested sequences
-        return f"is not an array ({error})"
-    if value.dtype.kind == "c":
-        return "is complex (weights must be real)"
-    if value.dtype.kind not in "iuf":
-        return f"is not numeric (dtype {value.dtype})"
-    bad = value.size - np.count_nonzero(np.isfinite(value))
-    if bad:
-        return f"holds {bad} nan or inf of {value.size} values"
-    return None
-
-
 def npz_path(path):
     """The file that `save_parameters` writes for ``path``: ``.npz`` appended
     unless it is there (as ``np.savez`` names it), so that ``save("model")``
@@ -146,10 +116,10 @@ def save_parameters(path, parameters, metadata):
     parameters : dict of str -> array_like
         Real, finite numeric arrays by name.
     metadata : dict
-        JSON-serialisable description (for example the model's structure),
-        without nan or inf.
+        JSON-serialisable description (for example the model's structure;
+        a nan, such as an accuracy not measured, is kept as JSON's NaN).
     """
-    # only what load_parameters accepts is written
+    # only arrays that load_parameters accepts are written
     if not isinstance(parameters, dict):
         raise ValidationError(
             f"must be a dict of named arrays, got {type(parameters).__name__}",
@@ -169,10 +139,10 @@ def save_parameters(path, parameters, metadata):
             f"must be a dict, got {type(metadata).__name__}", attr="metadata"
         )
     try:
-        text = json.dumps(metadata, sort_keys=True, allow_nan=False)
+        text = json.dumps(metadata, sort_keys=True)
     except (TypeError, ValueError) as error:
         raise ValidationError(
-            f"must be JSON-serialisable, without nan or inf ({error})",
+            f"must be JSON-serialisable ({error})",
             attr="metadata",
         ) from None
     arrays = {name: np.asarray(value) for name, value in parameters.items()}

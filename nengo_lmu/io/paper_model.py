@@ -10,9 +10,9 @@ import json
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.arguments import array_problem
 from nengo_lmu.io.damage import readable_file, refusing_damage
 from nengo_lmu.io.hdf5 import as_text, import_h5py, model_layers, read_h5_layers
-from nengo_lmu.io.npz import array_problem
 
 
 # The pretrained psMNIST model of the LMU paper (Voelker, Kajic and Eliasmith,

@@ -50,6 +50,8 @@ def coefficient_bounds(Ad, Bd, tol=1e-9, max_steps=10**6):
         :math:`\\sum_s |H_i[s]|` for each state :math:`i`.
     """
     Ad, Bd = check_system(Ad, Bd)
+    if Bd.shape[1] != 1:
+        raise ValidationError(f"must have one column, got shape {Bd.shape}", "Bd")
     tol = check_positive(tol, "tol")
     max_steps = check_count(max_steps, "max_steps", low=1)
     q = len(Ad)

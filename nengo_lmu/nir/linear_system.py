@@ -9,11 +9,10 @@ the loop by forward Euler.
 """
 
 import numpy as np
-from nengo.exceptions import ValidationError
 from nengo.params import NdarrayParam
 from nengo.processes import Process
 
-from nengo_lmu.arguments import real_array
+from nengo_lmu.arguments import check_system
 from nengo_lmu.legendre import discretize
 
 
@@ -42,14 +41,7 @@ class LinearSystem(Process):
     B = NdarrayParam("B", shape=("*", "*"), readonly=True)
 
     def __init__(self, A, B, **kwargs):
-        A, B = real_array(A, "A"), real_array(B, "B")
-        if A.ndim != 2 or A.shape[0] != A.shape[1]:
-            raise ValidationError(f"must be square, got shape {A.shape}", attr="A")
-        if B.ndim != 2 or B.shape[0] != A.shape[0]:
-            raise ValidationError(
-                f"must have {A.shape[0]} rows (A's size), got shape {B.shape}",
-                attr="B",
-            )
+        A, B = check_system(A, B, names=("A", "B"))
         self.A, self.B = A, B
         super().__init__(
             default_size_in=B.shape[1], default_size_out=A.shape[0], **kwargs

@@ -244,3 +244,30 @@ def test_weights_given_to_save_keep_their_precision(tmp_path):
     made.save(tmp_path / "cell.npz", weights=weights)
     with np.load(tmp_path / "cell.npz") as saved:
         assert saved["hidden_kernel"].dtype == np.float32
+
+
+def test_the_callers_own_arguments_are_not_blamed_on_the_file(tmp_path):
+    path = saved_cell(tmp_path)
+    with pytest.raises(ValidationError, match="dt: must be a finite") as info:
+        LMUCell.load(path, dt=-1, add_to_container=False)
+    assert info.value.attr == "dt" and str(path) not in str(info.value)
+    with pytest.raises(TypeError, match="lable"):
+        LMUCell.load(path, lable="typo", add_to_container=False)
+
+
+def test_a_trained_window_loads_at_the_same_step_in_another_float_type(tmp_path):
+    path = saved_cell(
+        tmp_path,
+        memory="connections",
+        discretizer="euler",
+        trainable_theta=True,
+        dt=0.002,
+    )
+    loaded = LMUCell.load(path, dt=np.float32(0.002), add_to_container=False)
+    assert np.isclose(loaded.learned_theta(), 0.05)
+
+
+def test_memory_kwargs_rebuild_a_spiking_memory(tmp_path):
+    path = saved_cell(tmp_path)
+    loaded = LMUCell.load(path, memory_kwargs={"n_neurons": 20}, add_to_container=False)
+    assert loaded.memory_type == "neurons"

@@ -15,7 +15,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.apps.capacity.data import CUTOFF_HZ, DELAY_FRACTIONS, CapacityData
+from nengo_lmu.apps.capacity.data import CUTOFF_HZ, CapacityData
 from nengo_lmu.legendre import legendre_readout
 from nengo_lmu.memory.process import LegendreMemory
 from nengo_lmu.neurons.network import LegendreMemoryNetwork
@@ -101,7 +101,9 @@ def _run(data, sequences, order, make_memory, optimize, progress_bar):
     to step but the exact memory's one big operator slower (7 times at
     T = 10,000, build included): ``optimize`` chooses."""
     n, steps = sequences.shape
-    readout = legendre_readout(order, np.asarray(DELAY_FRACTIONS))
+    # the delays as fractions of T: DELAY_FRACTIONS, or the whole steps they
+    # are rounded to where T is not a multiple of 4
+    readout = legendre_readout(order, np.asarray(data.delays) / data.T)
     with nengo.Network(seed=0) as net:
         stim = nengo.Node(nengo.processes.PresentInput(sequences.T, data.dt))
         memory_input, memory_output, lag = make_memory(n)

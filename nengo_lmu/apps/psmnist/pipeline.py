@@ -27,6 +27,7 @@ from nengo_lmu.apps.psmnist.evaluation import TemporalEvaluation
 from nengo_lmu.apps.psmnist.settings import NEURON_TYPES, QUICK, Settings, progress
 from nengo_lmu.apps.psmnist.training import train_parallel
 from nengo_lmu.cell.classifier import LMUClassifier
+from nengo_lmu.io.npz import npz_path
 
 LOIHI_STAGE = "hidden on the NengoLoihi emulator"
 
@@ -259,4 +260,4 @@ class Pipeline(TemporalEvaluation):
         # float32, as trained (half the size of float64)
         weights = {k: v.astype(np.float32) for k, v in self.weights.items()}
         model.save(path, weights=weights, info=info)
-        return Path(path)
+        return npz_path(path)
