@@ -271,3 +271,28 @@ def test_memory_kwargs_rebuild_a_spiking_memory(tmp_path):
     path = saved_cell(tmp_path)
     loaded = LMUCell.load(path, memory_kwargs={"n_neurons": 20}, add_to_container=False)
     assert loaded.memory_type == "neurons"
+
+
+@pytest.mark.skipif(not PAPER_MODEL.exists(), reason=f"no {PAPER_MODEL}")
+def test_changed_weight_bytes_are_caught_only_by_the_checksum(tmp_path):
+    """HDF5 keeps no checksum of its data: a changed (finite) weight reads as
+    another weight, which only the published file's SHA-256 refuses."""
+    import h5py
+
+    from nengo_lmu.cell import load_lmu_paper_model
+    from nengo_lmu.io.paper_model import PAPER_MODEL_SHA256
+
+    path = tmp_path / PAPER_MODEL.name
+    shutil.copyfile(PAPER_MODEL, path)
+    path.chmod(0o644)
+    with h5py.File(path, "r+") as f:
+        found = []
+        f.visititems(lambda n, o: found.append(o) if "hidden_kernel" in n else None)
+        values = found[0][()]
+        values[0, 0] += 0.5
+        found[0][...] = values
+    assert load_lmu_paper_model(path, add_to_container=False).n_classes == 10
+    with pytest.raises(ValidationError, match="SHA-256 .* not the published file"):
+        load_lmu_paper_model(
+            path, expected_sha256=PAPER_MODEL_SHA256, add_to_container=False
+        )
