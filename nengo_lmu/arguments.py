@@ -47,13 +47,15 @@ def _refuse_non_integer(value, attr, obj=None):
         )
 
 
+def _is_real_number(value):
+    """A real scalar that is not a bool (nan and inf included)."""
+    return not isinstance(value, (bool, np.bool_)) and isinstance(
+        value, (numbers.Real, np.number)
+    )
+
+
 def _refuse_non_positive(value, attr, obj=None):
-    if (
-        isinstance(value, (bool, np.bool_))
-        or not isinstance(value, (numbers.Real, np.number))
-        or not np.isfinite(value)
-        or not value > 0
-    ):
+    if not _is_real_number(value) or not np.isfinite(value) or not value > 0:
         raise ValidationError(
             f"must be a finite number > 0, got {value!r}", attr=attr, obj=obj
         )
@@ -208,12 +210,7 @@ def check_order(order, attr="order"):
     -------
     int
     """
-    _refuse_non_integer(order, attr)
-    if not 1 <= order <= MAX_ORDER:
-        raise ValidationError(
-            f"must be an integer from 1 to {MAX_ORDER}, got {order}", attr=attr
-        )
-    return int(order)
+    return check_count(order, attr, low=1, high=MAX_ORDER)
 
 
 def check_positive(value, attr):
@@ -394,12 +391,7 @@ def checked_synapse(synapse, attr="synapse"):
     """
     if synapse is None or isinstance(synapse, nengo.synapses.Synapse):
         return synapse
-    if (
-        isinstance(synapse, (bool, np.bool_))
-        or not isinstance(synapse, (numbers.Real, np.number))
-        or not np.isfinite(synapse)
-        or synapse < 0
-    ):
+    if not _is_real_number(synapse) or not np.isfinite(synapse) or synapse < 0:
         raise ValidationError(
             "must be None, a nengo synapse or a lowpass time constant >= 0 in "
             f"seconds, got {synapse!r}",
@@ -422,11 +414,7 @@ def check_fraction(value, attr):
     -------
     float
     """
-    if (
-        isinstance(value, (bool, np.bool_))
-        or not isinstance(value, (numbers.Real, np.number))
-        or not 0 <= value < 1
-    ):
+    if not _is_real_number(value) or not 0 <= value < 1:
         raise ValidationError(f"must be a number in [0, 1), got {value!r}", attr=attr)
     return float(value)
 
