@@ -189,22 +189,28 @@ def test_keras_files_with_bad_contents_are_refused_by_name(tmp_path):
         load_keras_lmu_model(KERAS3 / source, dt=0, add_to_container=False)
 
 
-@pytest.mark.skipif(not PAPER_MODEL.exists(), reason=f"no {PAPER_MODEL}")
-def test_the_paper_model_with_bad_contents_is_refused_by_name(tmp_path):
+def paper_model_with(tmp_path, change):
+    """A copy of the paper's model whose first hidden_kernel entry is
+    ``change(entry)``."""
     import h5py
-
-    from nengo_lmu.cell import load_lmu_paper_model
 
     path = tmp_path / PAPER_MODEL.name
     shutil.copyfile(PAPER_MODEL, path)
     path.chmod(0o644)
     with h5py.File(path, "r+") as f:
-        datasets = []
-        f.visititems(lambda n, o: datasets.append(o) if "hidden_kernel" in n else None)
-        kernel = datasets[0]
-        values = kernel[()]
-        values[0, 0] = np.nan
-        kernel[...] = values
+        found = []
+        f.visititems(lambda n, o: found.append(o) if "hidden_kernel" in n else None)
+        values = found[0][()]
+        values[0, 0] = change(values[0, 0])
+        found[0][...] = values
+    return path
+
+
+@pytest.mark.skipif(not PAPER_MODEL.exists(), reason=f"no {PAPER_MODEL}")
+def test_the_paper_model_with_bad_contents_is_refused_by_name(tmp_path):
+    from nengo_lmu.cell import load_lmu_paper_model
+
+    path = paper_model_with(tmp_path, lambda first: np.nan)
     with pytest.raises(ValidationError, match="hidden_kernel' holds 1 nan") as info:
         load_lmu_paper_model(path, add_to_container=False)
     assert str(path) in str(info.value)
@@ -277,20 +283,10 @@ def test_memory_kwargs_rebuild_a_spiking_memory(tmp_path):
 def test_changed_weight_bytes_are_caught_only_by_the_checksum(tmp_path):
     """HDF5 keeps no checksum of its data: a changed (finite) weight reads as
     another weight, which only the published file's SHA-256 refuses."""
-    import h5py
-
     from nengo_lmu.cell import load_lmu_paper_model
     from nengo_lmu.io.paper_model import PAPER_MODEL_SHA256
 
-    path = tmp_path / PAPER_MODEL.name
-    shutil.copyfile(PAPER_MODEL, path)
-    path.chmod(0o644)
-    with h5py.File(path, "r+") as f:
-        found = []
-        f.visititems(lambda n, o: found.append(o) if "hidden_kernel" in n else None)
-        values = found[0][()]
-        values[0, 0] += 0.5
-        found[0][...] = values
+    path = paper_model_with(tmp_path, lambda first: first + 0.5)
     assert load_lmu_paper_model(path, add_to_container=False).n_classes == 10
     with pytest.raises(ValidationError, match="SHA-256 .* not the published file"):
         load_lmu_paper_model(
