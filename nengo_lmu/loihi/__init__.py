@@ -9,7 +9,9 @@
   dimension than NengoLoihi's preset (imports ``nengo_loihi``; `model` loads
   it only for a path that asks for them);
 - `nengo_lmu.loihi.energy`: an estimate of the chip's dynamic energy from
-  Loihi's published per-event energies.
+  Loihi's published per-event energies;
+- `nengo_lmu.loihi.weight_bits`: the bits of its 8-bit weights that each
+  synapse of a NengoLoihi build keeps, and what forced the rest away.
 
 Only `simulator` and `model` import ``nengo_loihi`` (lazily): this package
 imports without it.

@@ -1,0 +1,132 @@
+"""How many of its 8 bits each chip weight keeps, read back from a NengoLoihi build.
+
+NengoLoihi stores a block's weights as 8-bit mantissas sharing one exponent
+(``builder/discretize.py``). It chooses the exponent per block
+(``discretize_compartment``): the largest of 0, -1, ..., -7 for which the
+block's thresholds and biases still fit their registers once scaled like
+the weights,
+
+.. math::
+
+    v_{scale} = \\frac{255 \\cdot 2^{6 + e}}{w_{max}\\, f_u f_v}, \\qquad
+    \\lceil v_{th} v_{scale} \\rceil \\le (2^{17} - 1)\\, 2^6, \\qquad
+    |b|\\, v_{scale} f_v \\le (2^{12} - 1)\\, 2^7,
+
+where :math:`w_{max}` is the block's largest weight and :math:`f_u, f_v`
+are the integrals of one input's current and voltage (about the decays
+:math:`1 - e^{-dt / \\tau}`). A synapse whose weights are smaller than the
+block's largest gets an exponent lower still. Each exponent below the
+synapse's own shift loses a bit ("Lost N extra bits in weight rounding",
+NengoLoihi warns, without saying where): the weight's resolution is then
+fixed by the bias and the filter, not by the weights. Long filters (small
+:math:`f_u`) and large biases against small weights (many presynaptic
+neurons, each decoding little) lose bits; on Task B of
+``benchmarks/delay.py`` the recurrent decoders lose 2 bits
+(:doc:`/measurements`).
+
+`weight_bits` lists, for a built simulator, every synapse with its exponent,
+the bits it loses and what forced them.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+from nengo.exceptions import ValidationError
+
+# NengoLoihi's register limits (builder/discretize.py)
+VTH_MAX = (2**17 - 1) * 2**6
+BIAS_MAX = (2**12 - 1) * 2**7
+
+SynapseBits = namedtuple(
+    "SynapseBits", ["block", "synapse", "rows", "weight_exp", "lost_bits", "limit"]
+)
+SynapseBits.__doc__ = """A synapse of a NengoLoihi block and the bits its weights keep.
+
+Attributes
+----------
+block : str
+    The block's label (the ensemble, or the connection whose decode neurons
+    it holds).
+synapse : str
+    The synapse's label (``decoders[0]``, ``node_encoders``, ...).
+rows : int
+    Presynaptic axons (rows of weights).
+weight_exp : int
+    The exponent NengoLoihi gave the synapse's weights.
+lost_bits : int
+    Bits of the 8-bit mantissa rounded away, as NengoLoihi warns.
+limit : str or None
+    What forced them: ``"bias"`` or ``"threshold"`` (the block's registers
+    would overflow at a higher exponent), ``"smaller than the block"`` (the
+    synapse's weights are small against the block's largest), or None if
+    no bits are lost.
+"""
+
+
+def _block_limit(compartment, w_exp):
+    """Which register a block's exponent one higher would overflow."""
+    if w_exp >= 0:
+        return None
+    vth = np.abs(np.asarray(compartment.vth, dtype=float))
+    bias = np.abs(np.asarray(compartment.bias, dtype=float))
+    # one exponent higher doubles the scaled threshold and bias
+    if np.any(2 * bias > BIAS_MAX):
+        return "bias"
+    if np.any(2 * vth > VTH_MAX):
+        return "threshold"
+    return None
+
+
+def weight_bits(sim):
+    """Every synapse of a built NengoLoihi simulator, with the weight bits it keeps.
+
+    Parameters
+    ----------
+    sim : nengo_loihi.Simulator
+        A simulator built with ``target="sim"`` or ``"loihi"`` (whose model is
+        discretised; ``"simreal"`` keeps floating-point weights).
+
+    Returns
+    -------
+    list of SynapseBits
+        In the order of the model's blocks.
+    """
+    model = getattr(sim, "model", None)
+    blocks = getattr(model, "blocks", None)
+    if blocks is None:
+        raise ValidationError(
+            f"must be a built nengo_loihi.Simulator, got {type(sim).__name__}",
+            attr="sim",
+        )
+    records = []
+    for block in blocks:
+        info = getattr(block.compartment, "discretize_info", None)
+        if info is None:
+            raise ValidationError(
+                f"{block} is not discretised: build the simulator with target='sim' "
+                "or 'loihi' (target='simreal' keeps floating-point weights)",
+                attr="sim",
+            )
+        block_exp = int(info["w_exp"])
+        for synapse in block.synapses:
+            cfg = synapse.synapse_cfg
+            exp = int(cfg.weight_exp)
+            lost = max(0, -(int(cfg.shift_bits) + exp))
+            limit = None
+            if lost:
+                limit = (
+                    "smaller than the block"
+                    if exp < block_exp
+                    else _block_limit(block.compartment, block_exp)
+                )
+            records.append(
+                SynapseBits(
+                    str(block.label),
+                    str(synapse.label),
+                    len(synapse.weights),
+                    exp,
+                    lost,
+                    limit,
+                )
+            )
+    return records
