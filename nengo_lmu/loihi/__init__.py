@@ -19,12 +19,15 @@ imports without it.
 
 from nengo_lmu.loihi.memory import LoihiLegendreMemoryNetwork, decode_boost
 from nengo_lmu.loihi.paths import DECODE_GAIN, LoihiPath, model, simulator
+from nengo_lmu.loihi.weight_bits import SynapseBits, weight_bits
 
 __all__ = [
     "DECODE_GAIN",
     "LoihiLegendreMemoryNetwork",
     "LoihiPath",
+    "SynapseBits",
     "decode_boost",
     "model",
     "simulator",
+    "weight_bits",
 ]
