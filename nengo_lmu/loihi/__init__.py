@@ -10,7 +10,7 @@
   it only for a path that asks for them);
 - `nengo_lmu.loihi.energy`: an estimate of the chip's dynamic energy from
   Loihi's published per-event energies;
-- `nengo_lmu.loihi.weight_bits`: the bits of its 8-bit weights that each
+- `nengo_lmu.loihi.weight_rounding`: the bits of its 8-bit weights that each
   synapse of a NengoLoihi build keeps, and what forced the rest away.
 
 Only `simulator` and `model` import ``nengo_loihi`` (lazily): this package
@@ -19,7 +19,7 @@ imports without it.
 
 from nengo_lmu.loihi.memory import LoihiLegendreMemoryNetwork, decode_boost
 from nengo_lmu.loihi.paths import DECODE_GAIN, LoihiPath, model, simulator
-from nengo_lmu.loihi.weight_bits import SynapseBits, weight_bits
+from nengo_lmu.loihi.weight_rounding import SynapseBits, weight_bits
 
 __all__ = [
     "DECODE_GAIN",

@@ -1,7 +1,7 @@
 """How many of its 8 bits each chip weight keeps, read back from a NengoLoihi build.
 
 NengoLoihi stores a block's weights as 8-bit mantissas sharing one exponent
-(``builder/discretize.py``). It chooses the exponent per block
+(``builder/discretize.py``). It chooses the exponent :math:`e` per block
 (``discretize_compartment``): the largest of 0, -1, ..., -7 for which the
 block's thresholds and biases still fit their registers once scaled like
 the weights,
@@ -9,20 +9,21 @@ the weights,
 .. math::
 
     v_{scale} = \\frac{255 \\cdot 2^{6 + e}}{w_{max}\\, f_u f_v}, \\qquad
-    \\lceil v_{th} v_{scale} \\rceil \\le (2^{17} - 1)\\, 2^6, \\qquad
-    |b|\\, v_{scale} f_v \\le (2^{12} - 1)\\, 2^7,
+    \\mathrm{round}(v_{th} v_{scale}) \\le (2^{17} - 1)\\, 2^6, \\qquad
+    \\mathrm{round}(|b|\\, v_{scale} f_v) \\le (2^{12} - 1)\\, 2^7,
 
 where :math:`w_{max}` is the block's largest weight and :math:`f_u, f_v`
-are the integrals of one input's current and voltage (about the decays
+are the reciprocals of the integral of one input's current and voltage
+(NengoLoihi's ``u_infactor`` and ``v_infactor``, about the decays
 :math:`1 - e^{-dt / \\tau}`). A synapse whose weights are smaller than the
-block's largest gets an exponent lower still. Each exponent below the
-synapse's own shift loses a bit ("Lost N extra bits in weight rounding",
-NengoLoihi warns, without saying where): the weight's resolution is then
-fixed by the bias and the filter, not by the weights. Long filters (small
-:math:`f_u`) and large biases against small weights (many presynaptic
-neurons, each decoding little) lose bits; on Task B of
-``benchmarks/delay.py`` the recurrent decoders lose 2 bits
-(:doc:`/measurements`).
+block's largest gets an exponent lower still. Each exponent below minus the
+synapse's shift (``shift_bits``, 1 for NengoLoihi's 7-bit-and-sign weights)
+loses a bit ("Lost N extra bits in weight rounding", NengoLoihi warns,
+without saying where): the weights' resolution is then fixed by the bias
+and the filter, not by the weights. Long filters (small :math:`f_u`) and
+large biases against small weights (many presynaptic neurons, each decoding
+little) lose bits; on Task B of ``benchmarks/delay.py`` the recurrent
+decoders lose 2 bits (:doc:`/measurements`).
 
 `weight_bits` lists, for a built simulator, every synapse with its exponent,
 the bits it loses and what forced them.
@@ -56,25 +57,30 @@ weight_exp : int
 lost_bits : int
     Bits of the 8-bit mantissa rounded away, as NengoLoihi warns.
 limit : str or None
-    What forced them: ``"bias"`` or ``"threshold"`` (the block's registers
-    would overflow at a higher exponent), ``"smaller than the block"`` (the
-    synapse's weights are small against the block's largest), or None if
-    no bits are lost.
+    What forced them, one or more of (joined by ``" and "``): ``"bias"``,
+    ``"threshold"`` (the block's registers would overflow at a higher
+    exponent; ``"bias or threshold"`` where the rounded registers no longer
+    tell which), ``"smaller than the block"`` (the synapse's weights are
+    small against the block's largest); None if no bits are lost.
 """
 
 
-def _block_limit(compartment, w_exp):
-    """Which register a block's exponent one higher would overflow."""
-    if w_exp >= 0:
-        return None
+def _block_limit(compartment):
+    """Which registers a block's exponent one higher would overflow."""
     vth = np.abs(np.asarray(compartment.vth, dtype=float))
     bias = np.abs(np.asarray(compartment.bias, dtype=float))
-    # one exponent higher doubles the scaled threshold and bias
-    if np.any(2 * bias > BIAS_MAX):
-        return "bias"
-    if np.any(2 * vth > VTH_MAX):
-        return "threshold"
-    return None
+    # one exponent higher doubles the scaled threshold and bias (as stored,
+    # after rounding to mantissa and exponent, so near a limit neither may
+    # show)
+    limits = [
+        name
+        for name, values, most in (
+            ("bias", bias, BIAS_MAX),
+            ("threshold", vth, VTH_MAX),
+        )
+        if np.any(2 * values > most)
+    ]
+    return " and ".join(limits) if limits else "bias or threshold"
 
 
 def weight_bits(sim):
@@ -112,13 +118,12 @@ def weight_bits(sim):
             cfg = synapse.synapse_cfg
             exp = int(cfg.weight_exp)
             lost = max(0, -(int(cfg.shift_bits) + exp))
-            limit = None
-            if lost:
-                limit = (
-                    "smaller than the block"
-                    if exp < block_exp
-                    else _block_limit(block.compartment, block_exp)
-                )
+            causes = []
+            if lost and -(int(cfg.shift_bits) + block_exp) > 0:
+                causes.append(_block_limit(block.compartment))
+            if lost and exp < block_exp:
+                causes.append("smaller than the block")
+            limit = " and ".join(causes) if causes else None
             records.append(
                 SynapseBits(
                     str(block.label),
