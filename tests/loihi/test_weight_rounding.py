@@ -86,3 +86,13 @@ def test_only_a_nengo_loihi_build_is_read():
         with pytest.raises(ValidationError, match="nengo_loihi.Simulator") as info:
             weight_bits(sim)
     assert info.value.attr == "sim"
+
+
+@pytest.mark.skip_on(nengo=LOIHI_ONLY, nengo_dl=LOIHI_ONLY)
+def test_an_undiscretised_build_is_refused(Simulator):
+    with nengo.Network(seed=0) as net:
+        nengo.Connection(nengo.Ensemble(10, 1), nengo.Ensemble(10, 1))
+    with Simulator(net, dt=DT, target="simreal") as sim:
+        with pytest.raises(ValidationError, match="not discretised.*simreal") as info:
+            weight_bits(sim)
+    assert info.value.attr == "sim"
