@@ -34,7 +34,8 @@ from collections import namedtuple
 import numpy as np
 from nengo.exceptions import ValidationError
 
-# NengoLoihi's register limits (builder/discretize.py)
+# NengoLoihi's register limits (builder/discretize.py), written out so that
+# this module, like the rest of the package, imports without nengo_loihi
 VTH_MAX = (2**17 - 1) * 2**6
 BIAS_MAX = (2**12 - 1) * 2**7
 
@@ -116,10 +117,10 @@ def weight_bits(sim):
         block_exp = int(info["w_exp"])
         for synapse in block.synapses:
             cfg = synapse.synapse_cfg
-            exp = int(cfg.weight_exp)
-            lost = max(0, -(int(cfg.shift_bits) + exp))
+            exp, shift = int(cfg.weight_exp), int(cfg.shift_bits)
+            lost = max(0, -(shift + exp))
             causes = []
-            if lost and -(int(cfg.shift_bits) + block_exp) > 0:
+            if lost and shift + block_exp < 0:
                 causes.append(_block_limit(block.compartment))
             if lost and exp < block_exp:
                 causes.append("smaller than the block")
