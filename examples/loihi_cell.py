@@ -90,11 +90,13 @@ def white_noise(seconds, seed, dt=DT):
         The signal at each step, and its value `DELAY` seconds before (0
         before the start).
     """
+    repeats = int(round(DT / dt))
+    if repeats < 1 or not np.isclose(repeats * dt, DT):
+        raise ValueError(f"dt must be {DT} divided by a whole number, got {dt}")
     n = int(round(seconds / DT))
     x = nengo.processes.WhiteSignal(seconds, **SIGNAL, seed=seed).run_steps(n, dt=DT)
     lag = int(round(DELAY / DT))
     delayed = np.concatenate([np.zeros(lag), x[:-lag, 0]])
-    repeats = int(round(DT / dt))
     return np.repeat(x[:, 0], repeats), np.repeat(delayed, repeats)
 
 
