@@ -71,7 +71,9 @@ def train_parallel(pipeline):
 
     progress(f"Training on the parallel path ({s.epochs} epochs)", pipeline.verbose)
     start = time.perf_counter()
-    tf.random.set_seed(s.seed)
+    # no tf.random.set_seed here: NengoDL seeds TensorFlow from the
+    # simulator's seed when it builds its graph, and this function should not
+    # change the caller's global state on top of that
     with simulator(
         net, minibatch_size=s.batch_size, seed=s.seed, progress_bar=pipeline.verbose
     ) as sim:
