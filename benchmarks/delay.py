@@ -25,12 +25,20 @@ the network's scaling provides for), the delayed input decoded with
 - scaling: measured on a separate 60 s sample of the same kind of signal
   (``scaling=WhiteSignal(...)``, see `LegendreMemoryNetwork`);
 - the non-spiking limit: the same readout from the exact `LegendreMemory`;
-- spikes per neuron per second and wall time per simulated second.
+- spikes per neuron per second and wall time per simulated second;
+- with ``--fitted-readout SECONDS`` (nengo and nengo_loihi rows): the
+  delayed input also read with weights fitted, by least squares, to the
+  same network's output on a training signal of that length (another seed
+  of the same kind of signal), as one would calibrate a chip's readout on
+  the chip.
 
 Usage::
 
     python benchmarks/delay.py            # writes docs/benchmarks/delay.{json,md}
     python benchmarks/delay.py --quick    # 3 short signals, writes nothing
+    # Task B's readouts fitted on 60 s, into docs/benchmarks/delay_fitted_readout.*
+    python benchmarks/delay.py --tasks B --simulators nengo nengo_loihi \
+        --loihi-tasks B --fitted-readout 60 --name delay_fitted_readout
 """
 
 import argparse
@@ -122,6 +130,14 @@ TASKS = {
 LOIHI_DEFAULTS = dict(decode_tau=0.03, synapse=0.01, decode_pairs=25)
 LOIHI_SIMULATORS = ("nengo_loihi", "nengo_loihi_as_built")
 
+# the rows that `--fitted-readout` also reads with fitted weights: nengo's
+# as the reference, the emulator's tuned layout as the one it is for
+FITTED_READOUT_SIMULATORS = ("nengo", "nengo_loihi")
+
+# the training signal's seed is the test signal's plus this (test seeds
+# count from 0, so the two never meet)
+TRAINING_SEED_OFFSET = 1000
+
 
 def simulator_factory(name):
     """A function of a network and its `LoihiPath` (None off Loihi) that makes
@@ -145,14 +161,8 @@ def simulator_factory(name):
     raise ValueError(f"unknown simulator {name!r}")
 
 
-def run_trial(task, seed, make_simulator, seconds, loihi=None):
-    """One test signal: NRMSE of the network and of the exact memory, spikes, wall.
-
-    ``loihi`` is None (nengo's layout), ``"tuned"`` (the Loihi layout with
-    `LOIHI_DEFAULTS` and the task's "loihi" entry) or ``"as built"``
-    (``target="loihi"`` with the task's own settings).
-    """
-    order, theta = task["order"], task["theta"]
+def _settings(task, loihi):
+    """The network's settings and its `LoihiPath` (None off Loihi)."""
     settings = dict(
         synapse=task["synapse"], ensemble_kwargs=task.get("ensemble_kwargs")
     )
@@ -163,9 +173,24 @@ def run_trial(task, seed, make_simulator, seconds, loihi=None):
         )
     else:
         path = "loihi" if loihi == "as built" else None
+    return settings, path
+
+
+def simulate(task, seed, make_simulator, seconds, loihi=None, signal_seed=None):
+    """Run one network on one signal; return its probes' data and the network.
+
+    The network's seed is ``seed``; the signal's is ``signal_seed`` (default
+    ``seed``). Changing only the signal keeps every neuron and decoder: the
+    objects' seeds come from the network's seed and its structure.
+    """
+    order, theta = task["order"], task["theta"]
+    settings, path = _settings(task, loihi)
+    signal_seed = seed if signal_seed is None else signal_seed
     with nengo.Network(seed=seed) as net:
         stim = nengo.Node(
-            nengo.processes.WhiteSignal(seconds, high=task["high"], rms=0.3, seed=seed)
+            nengo.processes.WhiteSignal(
+                seconds, high=task["high"], rms=0.3, seed=signal_seed
+            )
         )
         # the scaling is measured on a different sample of the same kind of input
         input_model = nengo.processes.WhiteSignal(60.0, high=task["high"], rms=0.3)
@@ -187,34 +212,89 @@ def run_trial(task, seed, make_simulator, seconds, loihi=None):
         delayed_exact = nengo.Node(size_in=1)
         nengo.Connection(memory.output, delayed, transform=readout, synapse=None)
         nengo.Connection(exact, delayed_exact, transform=readout, synapse=None)
-        p_stim = nengo.Probe(stim)
-        p_delayed = nengo.Probe(delayed)
-        p_exact = nengo.Probe(delayed_exact)
-        p_spikes = [nengo.Probe(ens.neurons) for ens in memory.coefficients.ensembles]
+        # probes come after the subnetwork in nengo's seeding order, so they
+        # do not change the network's neurons
+        probes = dict(
+            stim=nengo.Probe(stim),
+            delayed=nengo.Probe(delayed),
+            exact=nengo.Probe(delayed_exact),
+            output=nengo.Probe(memory.output),
+            spikes=[nengo.Probe(ens.neurons) for ens in memory.coefficients.ensembles],
+        )
     with make_simulator(net, path) as sim:
         start = time.perf_counter()
         sim.run(seconds)
         wall = time.perf_counter() - start
-        u = sim.data[p_stim][:, 0]
-        lag = int(round(theta / DT))
-        skip = int(round(task["transient"] / DT))
+        data = {k: sim.data[p] for k, p in probes.items() if k != "spikes"}
+        data["spikes"] = np.concatenate(
+            [sim.data[p] for p in probes["spikes"]], axis=-1
+        )
+    data["wall"] = wall
+    return data, memory
 
-        def nrmse(decoded, extra_delay):
-            shift = lag + extra_delay
-            target = u[: len(u) - shift]
-            err = decoded[shift:, 0][skip:] - target[skip:]
-            return float(np.sqrt(np.mean(err**2) / np.mean(target[skip:] ** 2)))
 
-        spikes = np.concatenate([sim.data[p] for p in p_spikes], axis=-1)
-        n_neurons = spikes.shape[-1]
-        rate = float(np.sum(spikes > 0) / (n_neurons * seconds))
-        return {
-            "nrmse": nrmse(sim.data[p_delayed], memory.delay),
-            "nrmse_exact": nrmse(sim.data[p_exact], 0),
-            "spikes_per_neuron_s": rate,
-            "n_neurons": n_neurons,
-            "wall_per_sim_s": wall / seconds,
-        }
+def _aligned(data, task, extra_delay):
+    """The decoded values' and the target's steps that line up, after the
+    transient: ``(index of decoded values, target)``."""
+    u = data["stim"][:, 0]
+    shift = int(round(task["theta"] / DT)) + extra_delay
+    skip = int(round(task["transient"] / DT))
+    return slice(shift + skip, None), u[skip : len(u) - shift]
+
+
+def _nrmse(decoded, target):
+    err = decoded - target
+    return float(np.sqrt(np.mean(err**2) / np.mean(target**2)))
+
+
+def fit_readout(task, seed, make_simulator, seconds, loihi=None):
+    """Readout weights fitted to the network's own output on a training signal.
+
+    The network of ``seed`` runs a ``seconds`` long signal of seed ``seed +
+    TRAINING_SEED_OFFSET``; the weights :math:`w` minimise
+    :math:`\sum_t (w^T y[t] - u[t - \theta])^2` over its output :math:`y`
+    (least squares, after the transient), in place of
+    ``legendre_readout(order, 1)``.
+    """
+    data, memory = simulate(
+        task,
+        seed,
+        make_simulator,
+        seconds,
+        loihi=loihi,
+        signal_seed=seed + TRAINING_SEED_OFFSET,
+    )
+    index, target = _aligned(data, task, memory.delay)
+    weights, *_ = np.linalg.lstsq(data["output"][index], target, rcond=None)
+    return weights
+
+
+def run_trial(task, seed, make_simulator, seconds, loihi=None, readout_seconds=None):
+    """One test signal: NRMSE of the network and of the exact memory, spikes, wall.
+
+    ``loihi`` is None (nengo's layout), ``"tuned"`` (the Loihi layout with
+    `LOIHI_DEFAULTS` and the task's "loihi" entry) or ``"as built"``
+    (``target="loihi"`` with the task's own settings). With
+    ``readout_seconds``, also the NRMSE with the readout that `fit_readout`
+    fits on a training signal of that length (``nrmse_fitted_readout``).
+    """
+    data, memory = simulate(task, seed, make_simulator, seconds, loihi=loihi)
+    index, target = _aligned(data, task, memory.delay)
+    exact_index, exact_target = _aligned(data, task, 0)
+    spikes = data["spikes"]
+    n_neurons = spikes.shape[-1]
+    trial = {
+        "nrmse": _nrmse(data["delayed"][index, 0], target),
+        "nrmse_exact": _nrmse(data["exact"][exact_index, 0], exact_target),
+        "spikes_per_neuron_s": float(np.sum(spikes > 0) / (n_neurons * seconds)),
+        "n_neurons": n_neurons,
+        "wall_per_sim_s": data["wall"] / seconds,
+    }
+    if readout_seconds:
+        weights = fit_readout(task, seed, make_simulator, readout_seconds, loihi)
+        trial["nrmse_fitted_readout"] = _nrmse(data["output"][index] @ weights, target)
+        trial["readout_weights"] = weights.tolist()
+    return trial
 
 
 def summarize(values):
@@ -235,8 +315,8 @@ def summarize(values):
 
 
 def main():
-    """Run the tasks, print the table, write ``docs/benchmarks/delay.*``
-    (not with ``--quick``)."""
+    """Run the tasks, print the table, write ``docs/benchmarks/NAME.*``
+    (``--name``, default delay; not with ``--quick``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--signals", type=int, default=10)
@@ -248,6 +328,19 @@ def main():
         default=["A"],
         help="tasks that nengo_loihi runs (the emulator takes about 1 s of wall "
         "time per simulated second on Task A here)",
+    )
+    parser.add_argument(
+        "--fitted-readout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="also read the nengo and nengo_loihi rows with readout weights fitted "
+        "to each network's output on a training signal this long",
+    )
+    parser.add_argument(
+        "--name",
+        default="delay",
+        help="the result files' name in docs/benchmarks (NAME.json, NAME.md)",
     )
     args = parser.parse_args()
     n_signals = 3 if args.quick else args.signals
@@ -262,8 +355,11 @@ def main():
             make = simulator_factory(simulator)
             loihi = {"nengo_loihi": "tuned", "nengo_loihi_as_built": "as built"}
             loihi = loihi.get(simulator)
+            fit = None
+            if simulator in FITTED_READOUT_SIMULATORS:
+                fit = args.fitted_readout
             trials = [
-                run_trial(task, seed, make, seconds, loihi=loihi)
+                run_trial(task, seed, make, seconds, loihi=loihi, readout_seconds=fit)
                 for seed in range(n_signals)
             ]
             row = {
@@ -273,7 +369,10 @@ def main():
                 "seconds": seconds,
             }
             for key in trials[0]:
-                row[key] = summarize([t[key] for t in trials])
+                if key != "readout_weights":
+                    row[key] = summarize([t[key] for t in trials])
+            if fit:
+                row["readout_training_s"] = fit
             row["trials"] = trials
             results.append(row)
             print(
@@ -282,6 +381,11 @@ def main():
                 f"{row['nrmse_exact'][0]:.4f}  spikes/neuron/s "
                 f"{row['spikes_per_neuron_s'][0]:.1f}  wall/sim s "
                 f"{row['wall_per_sim_s'][0]:.2f}"
+                + (
+                    f"  fitted readout {row['nrmse_fitted_readout'][0]:.4f}"
+                    if "nrmse_fitted_readout" in row
+                    else ""
+                )
             )
     env = common.environment(__file__)
     env["elapsed_s"] = time.perf_counter() - start
@@ -289,7 +393,7 @@ def main():
     print()
     print(report)
     if not args.quick:
-        write_report(results, env, report, common.RESULTS)
+        write_report(results, env, report, common.RESULTS, args.name)
 
 
 def markdown(results, env):
@@ -303,6 +407,9 @@ def markdown(results, env):
         The run's record (`_common.environment`) with ``elapsed_s``.
     """
     n_signals = results[0]["signals"] if results else 0
+    fitted = [
+        row["readout_training_s"] for row in results if "readout_training_s" in row
+    ]
     rows = []
     for row in results:
         task = TASKS[row["task"]]
@@ -323,8 +430,10 @@ def markdown(results, env):
                 f"{row['wall_per_sim_s'][0]:.2f}",
             ]
         )
+        if fitted:
+            rows[-1][5:5] = [_interval(row.get("nrmse_fitted_readout"))]
     lines = [
-        "# Spiking delay networks",
+        "# Spiking delay networks" + (", readouts fitted" if fitted else ""),
         "",
         f"Produced by `{env['command']}` on {env['date']} in {env['elapsed_s']:.0f} s "
         f"({env['cpu_count']} cores, {common.versions_text(env, ['nengo'])}).",
@@ -345,6 +454,15 @@ def markdown(results, env):
         "nengo_loihi_as_built is "
         "`target='loihi'` with the task's own synapse and neurons on a plain "
         "`nengo_loihi.Simulator` (5 ms decode filter, 10 pairs).",
+    ]
+    if fitted:
+        lines[-1] += (
+            " The fitted readout replaces `legendre_readout(order, 1)` with "
+            "weights fitted by least squares to each network's own output on a "
+            f"{fitted[0]:g} s training signal of another seed (nengo and "
+            "nengo_loihi rows)."
+        )
+    lines += [
         "",
         markdown_table(
             [
@@ -353,6 +471,9 @@ def markdown(results, env):
                 "neurons",
                 "NRMSE",
                 "95% interval",
+            ]
+            + (["NRMSE, readout fitted (95% interval)"] if fitted else [])
+            + [
                 "goal",
                 "published",
                 "exact",
@@ -365,8 +486,15 @@ def markdown(results, env):
     return "\n".join(lines) + "\n"
 
 
-def write_report(results, env, report, folder):
-    """Write ``delay.json`` and ``delay.md`` into ``folder``.
+def _interval(summary):
+    if summary is None:
+        return "-"
+    mean, low, high = summary
+    return f"{mean:.4f} ({low:.4f}-{high:.4f})"
+
+
+def write_report(results, env, report, folder, name="delay"):
+    """Write ``NAME.json`` and ``NAME.md`` into ``folder``.
 
     The JSON keeps the first records' top-level ``command`` beside the whole
     ``environment``.
@@ -374,8 +502,8 @@ def write_report(results, env, report, folder):
     write_results(
         {"command": env["command"], "environment": env, "results": results},
         report,
-        folder / "delay.json",
-        folder / "delay.md",
+        folder / f"{name}.json",
+        folder / f"{name}.md",
     )
 
 if __name__ == "__main__":
