@@ -36,8 +36,9 @@ Usage::
 
     python benchmarks/delay.py            # writes docs/benchmarks/delay.{json,md}
     python benchmarks/delay.py --quick    # 3 short signals, writes nothing
-    # Task B's readouts fitted on 60 s, into docs/benchmarks/delay_fitted_readout.*
-    python benchmarks/delay.py --tasks B --simulators nengo nengo_loihi \
+    # Task B with readouts fitted (docs/benchmarks/delay_fitted_readout.*),
+    # one command line:
+    python benchmarks/delay.py --tasks B --simulators nengo nengo_loihi
         --loihi-tasks B --fitted-readout 60 --name delay_fitted_readout
 """
 
