@@ -253,7 +253,7 @@ def fit_readout(task, seed, make_simulator, seconds, loihi=None):
 
     The network of ``seed`` runs a ``seconds`` long signal of seed ``seed +
     TRAINING_SEED_OFFSET``; the weights :math:`w` minimise
-    :math:`\sum_t (w^T y[t] - u[t - \theta])^2` over its output :math:`y`
+    :math:`\\sum_t (w^T y[t] - u[t - \\theta])^2` over its output :math:`y`
     (least squares, after the transient), in place of
     ``legendre_readout(order, 1)``.
     """
