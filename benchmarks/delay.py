@@ -257,6 +257,11 @@ def fit_readout(task, seed, make_simulator, seconds, loihi=None):
     (least squares, after the transient), in place of
     ``legendre_readout(order, 1)``.
     """
+    if seconds <= task["theta"] + task["transient"]:
+        raise ValueError(
+            f"the training signal ({seconds} s) must outlast the window and the "
+            f"transient ({task['theta']} + {task['transient']} s)"
+        )
     data, memory = simulate(
         task,
         seed,
@@ -315,6 +320,23 @@ def summarize(values):
     return mean, mean - half, mean + half
 
 
+def _positive_seconds(text):
+    """``--fitted-readout``'s value: a finite number of seconds > 0."""
+    value = float(text)
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be seconds > 0, got {text!r}")
+    return value
+
+
+def _file_name(text):
+    """``--name``'s value: a file name without a folder or an extension."""
+    if not text or any(c in text for c in "/\\.") or text != text.strip():
+        raise argparse.ArgumentTypeError(
+            f"must be a plain file name (no folder, no extension), got {text!r}"
+        )
+    return text
+
+
 def main():
     """Run the tasks, print the table, write ``docs/benchmarks/NAME.*``
     (``--name``, default delay; not with ``--quick``)."""
@@ -332,7 +354,7 @@ def main():
     )
     parser.add_argument(
         "--fitted-readout",
-        type=float,
+        type=_positive_seconds,
         default=None,
         metavar="SECONDS",
         help="also read the nengo and nengo_loihi rows with readout weights fitted "
@@ -340,10 +362,18 @@ def main():
     )
     parser.add_argument(
         "--name",
+        type=_file_name,
         default="delay",
         help="the result files' name in docs/benchmarks (NAME.json, NAME.md)",
     )
     args = parser.parse_args()
+    for name in args.tasks:
+        need = TASKS[name]["theta"] + TASKS[name]["transient"]
+        if args.fitted_readout is not None and args.fitted_readout <= need:
+            parser.error(
+                f"--fitted-readout must outlast task {name}'s window and transient "
+                f"({need:g} s), got {args.fitted_readout:g}"
+            )
     n_signals = 3 if args.quick else args.signals
     start = time.perf_counter()
     results = []
