@@ -35,7 +35,7 @@ the network's scaling provides for), the delayed input decoded with
 Usage::
 
     python benchmarks/delay.py            # writes docs/benchmarks/delay.{json,md}
-    python benchmarks/delay.py --quick    # 3 short signals, writes nothing
+    python benchmarks/delay.py --quick    # 3 half-length signals, writes nothing
     # Task B with readouts fitted (docs/benchmarks/delay_fitted_readout.*),
     # one command line:
     python benchmarks/delay.py --tasks B --simulators nengo nengo_loihi
@@ -337,17 +337,47 @@ def _file_name(text):
     return text
 
 
-def main():
-    """Run the tasks, print the table, write ``docs/benchmarks/NAME.*``
-    (``--name``, default delay; not with ``--quick``)."""
+SIMULATORS = ("nengo", "nengo_dl") + LOIHI_SIMULATORS
+
+
+def _signal_count(text):
+    """``--signals``' value: a whole number of signals >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1 or str(value) != text.strip():
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
+def parse_arguments(argv=None):
+    """The command line, checked as a whole before anything runs.
+
+    ``--quick`` runs 3 half-length signals unless ``--signals`` says how
+    many, and writes nothing, so ``--name`` is refused with it rather than
+    ignored.
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--signals", type=int, default=10)
-    parser.add_argument("--tasks", nargs="+", default=list(TASKS))
-    parser.add_argument("--simulators", nargs="+", default=["nengo"])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="half-length signals, 3 unless --signals is given; writes nothing",
+    )
+    parser.add_argument(
+        "--signals",
+        type=_signal_count,
+        default=None,
+        help="test signals per task and simulator (default 10; 3 with --quick)",
+    )
+    parser.add_argument("--tasks", nargs="+", choices=list(TASKS), default=list(TASKS))
+    parser.add_argument(
+        "--simulators", nargs="+", choices=SIMULATORS, default=["nengo"]
+    )
     parser.add_argument(
         "--loihi-tasks",
         nargs="+",
+        choices=list(TASKS),
         default=["A"],
         help="tasks that nengo_loihi runs (the emulator takes about 1 s of wall "
         "time per simulated second on Task A here)",
@@ -363,10 +393,17 @@ def main():
     parser.add_argument(
         "--name",
         type=_file_name,
-        default="delay",
-        help="the result files' name in docs/benchmarks (NAME.json, NAME.md)",
+        default=None,
+        help="the result files' name in docs/benchmarks (NAME.json, NAME.md; "
+        "default delay); not with --quick, which writes nothing",
     )
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.quick and args.name is not None:
+        parser.error("--name names the files written, and --quick writes none")
+    if args.name is None:
+        args.name = "delay"
+    if args.signals is None:
+        args.signals = 3 if args.quick else 10
     for name in args.tasks:
         need = TASKS[name]["theta"] + TASKS[name]["transient"]
         if args.fitted_readout is not None and args.fitted_readout <= need:
@@ -374,7 +411,14 @@ def main():
                 f"--fitted-readout must outlast task {name}'s window and transient "
                 f"({need:g} s), got {args.fitted_readout:g}"
             )
-    n_signals = 3 if args.quick else args.signals
+    return args
+
+
+def main(argv=None):
+    """Run the tasks, print the table, write ``docs/benchmarks/NAME.*``
+    (``--name``, default delay; not with ``--quick``)."""
+    args = parse_arguments(argv)
+    n_signals = args.signals
     start = time.perf_counter()
     results = []
     for name in args.tasks:
@@ -536,6 +580,7 @@ def write_report(results, env, report, folder, name="delay"):
         folder / f"{name}.json",
         folder / f"{name}.md",
     )
+
 
 if __name__ == "__main__":
     main()
