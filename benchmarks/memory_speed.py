@@ -828,12 +828,16 @@ def speed_table(results):
                 (
                     "ref"
                     if r["formulation"] == REFERENCE
-                    else "-" if s is None else f"{s['max_abs_diff']:.1e}"
+                    else "-"
+                    if s is None
+                    else f"{s['max_abs_diff']:.1e}"
                 ),
                 (
                     "ref"
                     if r["formulation"] == REFERENCE
-                    else "-" if s is None else f"{s['lag']:+d}"
+                    else "-"
+                    if s is None
+                    else f"{s['lag']:+d}"
                 ),
             ]
         )

@@ -344,9 +344,7 @@ def main():
     def write():
         # after each part, so that a later failure keeps the earlier numbers
         text = markdown(record)
-        write_results(
-            record, text, out / "psmnist.json", out / "psmnist.md", log=None
-        )
+        write_results(record, text, out / "psmnist.json", out / "psmnist.md", log=None)
         return text
 
     if "paper" in args.parts:

@@ -680,8 +680,7 @@ def environment(args, size, argv=None):
             "unroll_simulation": args.unroll,
             "optimizer": f"Adam(lr={args.lr})",
             "loss": "sparse categorical cross-entropy from logits, last step",
-            "data": "uniform random pixels in [0, 1), random labels, seed "
-            f"{args.seed}",
+            "data": f"uniform random pixels in [0, 1), random labels, seed {args.seed}",
             "methods": args.methods,
             "configs": args.configs,
             "quick": args.quick,
@@ -904,15 +903,13 @@ def parse_args(argv=None):
         "--feature-samples",
         type=int,
         default=None,
-        help="sequences whose parallel features are timed (default 10000, "
-        "--quick 200)",
+        help="sequences whose parallel features are timed (default 10000, --quick 200)",
     )
     parser.add_argument(
         "--unroll",
         type=int,
         default=1,
-        help="NengoDL unroll_simulation; must divide the number of steps "
-        "(default 1)",
+        help="NengoDL unroll_simulation; must divide the number of steps (default 1)",
     )
     parser.add_argument(
         "--no-isolate",

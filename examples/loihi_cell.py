@@ -260,9 +260,7 @@ def main():
 
     # the rate reference with the synapse that conversion gives the spikes
     x, delayed = white_noise(seconds, seed=2)
-    runs = [
-        ("rate, nengo", build(readout, x, delayed, SYNAPSE), nengo.Simulator, DT)
-    ]
+    runs = [("rate, nengo", build(readout, x, delayed, SYNAPSE), nengo.Simulator, DT)]
     emulator = nengo_loihi.Simulator
     for label, simulator, rate_scale, fitted, dt in (
         ("spiking, nengo", nengo.Simulator, RATE_SCALE, readout, DT),
@@ -299,6 +297,7 @@ def main():
             f"{label:<30} {nrmse(out, reference):8.3f} {nrmse(out, target):8.3f} "
             f"{wall:7.1f}"
         )
+
 
 if __name__ == "__main__":
     main()

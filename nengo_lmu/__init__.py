@@ -14,8 +14,13 @@ before it):
 - `nengo_lmu.cli`: the ``nengo-lmu`` command.
 """
 
-from nengo_lmu import loihi  # noqa: F401  (registers the Loihi layout of the spiking memory)
-from nengo_lmu.cell import LMUCell, LMUClassifier, convert_to_spiking, spiking_neuron_type
+from nengo_lmu import loihi  # noqa: F401  (registers the spiking memory's Loihi layout)
+from nengo_lmu.cell import (
+    LMUCell,
+    LMUClassifier,
+    convert_to_spiking,
+    spiking_neuron_type,
+)
 from nengo_lmu.legendre import (
     PADE_DEGREES,
     discretize,
@@ -32,7 +37,7 @@ from nengo_lmu.legendre import (
 from nengo_lmu.io import load_parameters, save_parameters
 from nengo_lmu.memory import LegendreMemory, SimLegendreMemory
 from nengo_lmu.neurons import LegendreMemoryNetwork
-from nengo_lmu.version import version as __version__
+from nengo_lmu.version import version as __version__  # noqa: F401  (public)
 
 __all__ = [
     "PADE_DEGREES",

@@ -179,8 +179,10 @@ class NeuronParam(NeuronTypeParam):
             neurons is None and self.optional
         ):
             named = getattr(nengo, str(neurons), None)
-            if isinstance(neurons, str) and isinstance(named, type) and issubclass(
-                named, NeuronType
+            if (
+                isinstance(neurons, str)
+                and isinstance(named, type)
+                and issubclass(named, NeuronType)
             ):
                 hint = f"nengo.{neurons}() instead of the string {neurons!r}"
             elif isinstance(neurons, type):

@@ -16,4 +16,14 @@ from nengo_lmu.apps.mnist import (
     psmnist,
 )
 
-__all__ = ["ENV_VAR", "HOW_TO_GET", "MIRRORS", "MNIST_FILES", "PERMUTATIONS", "download_mnist", "load_mnist", "mnist_directory", "psmnist"]
+__all__ = [
+    "ENV_VAR",
+    "HOW_TO_GET",
+    "MIRRORS",
+    "MNIST_FILES",
+    "PERMUTATIONS",
+    "download_mnist",
+    "load_mnist",
+    "mnist_directory",
+    "psmnist",
+]

@@ -1,4 +1,7 @@
-"""The former ``nengo_lmu.neural_memory``: its names, now in `nengo_lmu.neurons.network`, `nengo_lmu.neurons.scaling`, `nengo_lmu.loihi.memory`.
+"""The former ``nengo_lmu.neural_memory``: its names, now in three modules.
+
+They are in `nengo_lmu.neurons.network`, `nengo_lmu.neurons.scaling` and
+`nengo_lmu.loihi.memory`.
 
 Kept for this release so that existing code runs; import from the new
 place.
@@ -13,4 +16,12 @@ from nengo_lmu.neurons.scaling import (
 )
 from nengo_lmu.loihi.memory import decode_boost
 
-__all__ = ["AxisEncoders", "LegendreMemoryNetwork", "MAPPINGS", "SCALING_MARGIN", "coefficient_bounds", "coefficient_peaks", "decode_boost"]
+__all__ = [
+    "AxisEncoders",
+    "LegendreMemoryNetwork",
+    "MAPPINGS",
+    "SCALING_MARGIN",
+    "coefficient_bounds",
+    "coefficient_peaks",
+    "decode_boost",
+]

@@ -11,4 +11,9 @@ from nengo_lmu.apps.paper import (
     paper_network,
 )
 
-__all__ = ["PAPER_MODEL_FILE", "evaluate_paper_model", "paper_model_path", "paper_network"]
+__all__ = [
+    "PAPER_MODEL_FILE",
+    "evaluate_paper_model",
+    "paper_model_path",
+    "paper_network",
+]

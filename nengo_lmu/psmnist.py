@@ -16,4 +16,14 @@ from nengo_lmu.apps.psmnist import (
     Settings,
 )
 
-__all__ = ["FULL", "MEMORY_NEURON_TYPES", "NEURON_TYPES", "PRETRAINED", "PRETRAINED_NAMES", "Pipeline", "QUICK", "Settings", "pretrained"]
+__all__ = [
+    "FULL",
+    "MEMORY_NEURON_TYPES",
+    "NEURON_TYPES",
+    "PRETRAINED",
+    "PRETRAINED_NAMES",
+    "Pipeline",
+    "QUICK",
+    "Settings",
+    "pretrained",
+]

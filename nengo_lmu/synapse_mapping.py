@@ -1,4 +1,6 @@
-"""The former ``nengo_lmu.synapse_mapping``: its names, now in `nengo_lmu.neurons.synapse_mapping`.
+"""The former ``nengo_lmu.synapse_mapping``: its names, now elsewhere.
+
+They are in `nengo_lmu.neurons.synapse_mapping`.
 
 Kept for this release so that existing code runs; import from the new
 place.
@@ -13,4 +15,11 @@ from nengo_lmu.neurons.synapse_mapping import (
     SynapseMapping,
 )
 
-__all__ = ["SynapseMapping", "discrete_transfer_function", "map_continuous_lowpass", "map_discrete_lowpass", "map_discrete_synapse", "node_filter"]
+__all__ = [
+    "SynapseMapping",
+    "discrete_transfer_function",
+    "map_continuous_lowpass",
+    "map_discrete_lowpass",
+    "map_discrete_synapse",
+    "node_filter",
+]

@@ -107,7 +107,7 @@ def load_simulator(name):
 
 @pytest.fixture(scope="session")
 def Simulator(request):
-    """The simulator chosen with ``--simulator``, as a callable like ``nengo.Simulator``."""
+    """The simulator chosen with ``--simulator``, called like ``nengo.Simulator``."""
     return load_simulator(request.config.getoption("--simulator"))
 
 

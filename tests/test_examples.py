@@ -24,7 +24,9 @@ def test_delay_line_example():
     )
     rows = [line for line in result.stdout.splitlines() if line.startswith("nengo")]
     # the NengoDL row where NengoDL is installed (not in the core environments)
-    simulators = ["nengo"] + (["nengo_dl"] if importlib.util.find_spec("nengo_dl") else [])
+    simulators = ["nengo"] + (
+        ["nengo_dl"] if importlib.util.find_spec("nengo_dl") else []
+    )
     assert [row.split()[0] for row in rows] == simulators
     for row in rows:
         errors = [float(x) for x in row.split()[1:6]]

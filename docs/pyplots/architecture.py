@@ -68,15 +68,25 @@ for level, floor in enumerate(floors):
                 (x, y), WIDTH, HEIGHT, facecolor="#e8eef7", edgecolor="#2b5797", lw=1.2
             )
         )
-        name = part.rsplit(".", 1)[-1] + ("/" if known[part].name == "__init__.py" else "")
+        name = part.rsplit(".", 1)[-1] + (
+            "/" if known[part].name == "__init__.py" else ""
+        )
         ax.text(x + 0.12, y + HEIGHT - 0.12, name, va="top", weight="bold", size=10)
         ax.text(
-            x + 0.12, y + HEIGHT - 0.42, wrap(role(part), 46), va="top", size=7.5,
+            x + 0.12,
+            y + HEIGHT - 0.42,
+            wrap(role(part), 46),
+            va="top",
+            size=7.5,
             style="italic",
         )
         ax.text(
-            x + 0.12, y + 0.1, wrap(", ".join(members(part)), 50), va="bottom",
-            size=7.5, color="#333333",
+            x + 0.12,
+            y + 0.1,
+            wrap(", ".join(members(part)), 50),
+            va="bottom",
+            size=7.5,
+            color="#333333",
         )
 for part, targets in graph.items():
     for target in targets:

@@ -66,9 +66,7 @@ def export_classifier(
             f"there is no folder {path.parent} to write {path.name} in", attr="path"
         )
     if path.exists() and not overwrite:
-        raise ValidationError(
-            f"{path} exists; pass --force to replace it", attr="path"
-        )
+        raise ValidationError(f"{path} exists; pass --force to replace it", attr="path")
     # seed 0: the neurons' initial voltages, which the file records, are
     # the same on every export
     with nengo.Network(seed=0) as net:
@@ -83,7 +81,9 @@ def export_classifier(
                     attr="model",
                 )
             classifier, settings = LMUClassifier.load(model, seed=0), {}
-    rate_scale = settings.get("rate_scale", 1000.0) if rate_scale is None else rate_scale
+    rate_scale = (
+        settings.get("rate_scale", 1000.0) if rate_scale is None else rate_scale
+    )
     synapse = settings.get("synapse", 0.005) if synapse is None else synapse
     if not classifier.cell.hidden.neuron_type.spiking:
         convert_to_spiking(net, rate_scale=rate_scale, synapse=synapse)
@@ -92,4 +92,9 @@ def export_classifier(
     counts = {}
     for node in graph.nodes.values():
         counts[type(node).__name__] = counts.get(type(node).__name__, 0) + 1
-    return {"path": str(path), "nodes": counts, "rate_scale": rate_scale, "synapse": synapse}
+    return {
+        "path": str(path),
+        "nodes": counts,
+        "rate_scale": rate_scale,
+        "synapse": synapse,
+    }

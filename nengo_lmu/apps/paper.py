@@ -160,7 +160,9 @@ def evaluate_paper_model(
         padded = -(-n // minibatch) * minibatch
         images = np.concatenate([x[:n], np.repeat(x[n - 1 : n], padded - n, axis=0)])
         start = time.perf_counter()
-        scores = predict(net, {net.inp: images}, net.probe, minibatch, x.shape[1], verbose)
+        scores = predict(
+            net, {net.inp: images}, net.probe, minibatch, x.shape[1], verbose
+        )
         scores = scores[:n]
         correct = int(round(accuracy(scores[:, -1], y[:n]) * n))
         result[f"{name} correct"] = f"{correct} of {n}"

@@ -261,8 +261,8 @@ class LMUCell(SavedNetwork, nengo.Network):
                 label="hidden",
             )
             self.output = self.hidden.neurons
-            self.weight_map.readers["hidden_bias"] = lambda sim: (
-                cell_weights.read_bias(sim, self.hidden)
+            self.weight_map.readers["hidden_bias"] = lambda sim: cell_weights.read_bias(
+                sim, self.hidden
             )
             built = self.memory_variant.build(self)
             self.memory, self.memory_input, self.memory_output = built

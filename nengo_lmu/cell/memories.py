@@ -1,4 +1,4 @@
-"""The ways an `.LMUCell` computes its memory :math:`m_t = \\bar{A} m_{t-1} + \\bar{B} u_t`.
+"""How an `.LMUCell` computes its memory :math:`m_t = \\bar{A} m_{t-1} + \\bar{B} u_t`.
 
 A cell's ``memory`` argument names one (``"process"``, ``"connections"``,
 ``"neurons"``) or is one of these objects, as nengo takes synapses and
@@ -99,7 +99,9 @@ class ProcessMemory(CellMemory):
             As for `CellMemory.build`.
         """
         memory = nengo.Node(
-            LegendreMemory(cell.order, cell.theta, cell.discretizer, size_in=cell.memory_d),
+            LegendreMemory(
+                cell.order, cell.theta, cell.discretizer, size_in=cell.memory_d
+            ),
             label="memory",
         )
         return memory, memory, memory
@@ -133,7 +135,9 @@ class ConnectionMemory(CellMemory):
         cell : LMUCell
             The cell being constructed.
         """
-        if cell.trainable_theta and (cell.discretizer != "euler" or cell.trainable_memory):
+        if cell.trainable_theta and (
+            cell.discretizer != "euler" or cell.trainable_memory
+        ):
             raise_trainable_theta(cell)
 
     def build(self, cell):
@@ -205,7 +209,9 @@ class ConnectionMemory(CellMemory):
                 nengo.Connection(memory[block], change[block], transform=A1, synapse=0)
             )
             fixed.append(
-                nengo.Connection(memory_input[j], change[block], transform=B1, synapse=None)
+                nengo.Connection(
+                    memory_input[j], change[block], transform=B1, synapse=None
+                )
             )
         rate = cell.weight_map.connect(
             "theta_inv", change, memory, float(cell.initial["theta_inv"])

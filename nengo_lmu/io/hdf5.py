@@ -5,7 +5,6 @@ the LMU paper's file (`nengo_lmu.io.paper_model`). Only arrays and JSON text
 are read; nothing in a file is executed.
 """
 
-
 import numpy as np
 
 

@@ -128,9 +128,9 @@ def _pade_update(order, theta, dt, memory):
             (1 - p * diag).astype(dtype),
             (-p * upper).astype(dtype),
         )
-        assert (
-            info == 0
-        ), "I - p G is singular, but the poles lie in the right half-plane"
+        assert info == 0, (
+            "I - p G is singular, but the poles lie in the right half-plane"
+        )
         weight = residue.real if real else 2 * residue  # a pair counts twice
         gttrs = lapack.dgttrs if real else lapack.zgttrs
         factors.append((gttrs, (dl, d, du, du2, ipiv), weight))

@@ -31,7 +31,9 @@ def test_export_nir_writes_the_shipped_model(tmp_path, capsys):
     with nengo.Network(seed=0) as net:
         classifier, info = pretrained("psmnist_order256", seed=0)  # as exported
     settings = info["settings"]
-    convert_to_spiking(net, rate_scale=settings["rate_scale"], synapse=settings["synapse"])
+    convert_to_spiking(
+        net, rate_scale=settings["rate_scale"], synapse=settings["synapse"]
+    )
     signal = np.random.RandomState(0).uniform(0, 1, size=(300, 1))
     expected = scores(classifier, classifier.input, classifier.output, signal)
     actual = scores(back, back.inputs["input"], back.outputs["output"], signal)

@@ -130,9 +130,13 @@ def test_the_paper_model_evaluates_exactly_the_images_asked_for():
     filled up, and the filling dropped), not a rounded 20."""
     from nengo_lmu.apps.paper import evaluate_paper_model
 
-    result = evaluate_paper_model(data=DATA, n_test=30, minibatch_size=20, verbose=False)
+    result = evaluate_paper_model(
+        data=DATA, n_test=30, minibatch_size=20, verbose=False
+    )
     assert result["rate correct"].endswith(" of 30")
-    with pytest.raises(nengo.exceptions.ValidationError, match="n_test: must be from 1"):
+    with pytest.raises(
+        nengo.exceptions.ValidationError, match="n_test: must be from 1"
+    ):
         evaluate_paper_model(data=DATA, n_test=0)
 
 

@@ -129,7 +129,10 @@ def test_converted_cell_tracks_the_rate_cell(Simulator, neuron_type, rate_scale)
 
 @pytest.mark.parametrize(
     "neuron_type",
-    [pytest.param(nengo.Tanh(tau_ref=1.0), marks=SIGNED_SPIKES), nengo.RectifiedLinear()],
+    [
+        pytest.param(nengo.Tanh(tau_ref=1.0), marks=SIGNED_SPIKES),
+        nengo.RectifiedLinear(),
+    ],
 )
 @pytest.mark.xfail_on(
     nengo_loihi="the cell's spiking memory in the Loihi layout is not yet accurate "

@@ -307,6 +307,4 @@ def test_feedforward_memory_only_and_dense_layers_load_and_match(tmp_path, save_
     expected, stack, scores = keras_and_nengo_stack(model, tmp_path, save_format)
     assert len(stack.layers) == 4 and len(stack.cells) == 1
     assert np.abs(expected).max() > 0.05
-    assert np.allclose(scores, expected, atol=1e-4), np.abs(
-        scores - expected
-    ).max()
+    assert np.allclose(scores, expected, atol=1e-4), np.abs(scores - expected).max()

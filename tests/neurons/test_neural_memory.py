@@ -197,7 +197,7 @@ def _memory_error(grouped, encoders, seed):
             grouped=grouped,
             synapse=0.05,
             scaling=model,
-            **kwargs
+            **kwargs,
         ),
         seconds=3.0,
     )

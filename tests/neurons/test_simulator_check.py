@@ -1,4 +1,4 @@
-"""Each network runs on the simulators it is laid out for, and is refused on the others."""
+"""Each network runs on the simulators it is laid out for and is refused on others."""
 
 import nengo
 import numpy as np

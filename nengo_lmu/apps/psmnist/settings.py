@@ -160,7 +160,6 @@ class Settings:
                 f"(0, 1 / dt] = (0, {1 / self.dt:g}] Hz (one spike a step at most)"
             )
 
-
     def _check_numbers(self):
         """Refuse counts, rates and times outside their ranges, by name."""
 
