@@ -74,11 +74,19 @@ $(KERAS3_STAMP): constraints-keras3.txt
 # the whole suite on nengo core, then every test that takes the Simulator
 # fixture again on NengoDL and on the NengoLoihi emulator; tests/conftest.py
 # deselects the others there, and skip_on / xfail_on markers say which tests
-# a backend cannot run, and why
+# a backend cannot run, and why. Two runs at a time (most tests use one
+# core): the nengo suite beside the backends' and the core suite's; each
+# run's output is printed whole when it ends (--output-sync)
+.PHONY: test-nengo test-backends
 test: $(STAMP) $(NIR_STAMP) $(KERAS3_STAMP)
+	$(MAKE) --jobs=2 --keep-going --output-sync=target test-nengo test-backends
+
+test-nengo: $(STAMP) $(NIR_STAMP) $(KERAS3_STAMP)
 	NENGO_LMU_REQUIRE_NIR_CONSUMER=1 NENGO_LMU_REQUIRE_KERAS3=1 $(BIN)/python -m pytest tests -rsx
-	$(BIN)/python -m pytest tests -rsx --simulator nengo_dl
-	$(BIN)/python -m pytest tests -rsx --simulator nengo_loihi
+
+test-backends: $(STAMP)
+	$(BIN)/python -m pytest tests -rsx -p no:cacheprovider --simulator nengo_dl
+	$(BIN)/python -m pytest tests -rsx -p no:cacheprovider --simulator nengo_loihi
 	bash tools/test_core.sh
 
 # the suite that needs no TensorFlow, on Python 3.12 and 3.13 (where present;

@@ -1,6 +1,7 @@
 """Packaging as users get it: the wheel and the sdist build, and the wheel
 alone (no extras) installs into a clean environment and runs."""
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -8,6 +9,22 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+
+# what a build must not see or write into: the environments, git, and the
+# outputs of other builds (the list of .gitignore, and .git)
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv*",
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
+    "build",
+    "dist",
+    "_build",
+    "psmnist-output",
+)
 
 # run from outside the checkout, so that the installed package is imported
 CHECK = """
@@ -34,10 +51,15 @@ print("error", error, "units", model.cell.units, "order", model.cell.order)
 
 
 def test_the_wheel_alone_installs_and_runs(tmp_path):
+    # built from a copy of the checkout: setuptools writes build/ and
+    # *.egg-info into the source folder, and `make test` runs this test on
+    # several Pythons at once
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=NOT_SOURCE)
     dist = tmp_path / "dist"
     built = subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(dist)],
-        cwd=REPO,
+        cwd=source,
         capture_output=True,
         text=True,
         timeout=600,
