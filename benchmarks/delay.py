@@ -140,26 +140,48 @@ FITTED_READOUT_SIMULATORS = ("nengo", "nengo_loihi")
 TRAINING_SEED_OFFSET = 1000
 
 
+def _nengo_loihi_tuned():
+    from nengo_lmu.loihi import simulator  # pylint: disable=import-outside-toplevel
+
+    return lambda net, path: simulator(net, path, dt=DT, progress_bar=False)
+
+
+def _nengo_loihi_as_built():
+    import nengo_loihi  # pylint: disable=import-outside-toplevel
+
+    return lambda net, path: nengo_loihi.Simulator(
+        net, dt=DT, target="sim", progress_bar=False
+    )
+
+
+def _nengo():
+    return lambda net, path: nengo.Simulator(net, dt=DT, progress_bar=False)
+
+
+def _nengo_dl():
+    import nengo_dl  # pylint: disable=import-outside-toplevel
+
+    return lambda net, path: nengo_dl.Simulator(net, dt=DT, progress_bar=False)
+
+
+# each simulator's name and what makes its factory (the backends are imported
+# only when asked for); the command line's choices are these names
+SIMULATOR_FACTORIES = {
+    "nengo": _nengo,
+    "nengo_dl": _nengo_dl,
+    "nengo_loihi": _nengo_loihi_tuned,
+    "nengo_loihi_as_built": _nengo_loihi_as_built,
+}
+
+
 def simulator_factory(name):
     """A function of a network and its `LoihiPath` (None off Loihi) that makes
     the simulator."""
-    if name == "nengo_loihi":
-        from nengo_lmu.loihi import simulator  # pylint: disable=import-outside-toplevel
-
-        return lambda net, path: simulator(net, path, dt=DT, progress_bar=False)
-    if name == "nengo_loihi_as_built":
-        import nengo_loihi  # pylint: disable=import-outside-toplevel
-
-        return lambda net, path: nengo_loihi.Simulator(
-            net, dt=DT, target="sim", progress_bar=False
+    if name not in SIMULATOR_FACTORIES:
+        raise ValueError(
+            f"unknown simulator {name!r}; known: {', '.join(SIMULATOR_FACTORIES)}"
         )
-    if name == "nengo":
-        return lambda net, path: nengo.Simulator(net, dt=DT, progress_bar=False)
-    if name == "nengo_dl":
-        import nengo_dl  # pylint: disable=import-outside-toplevel
-
-        return lambda net, path: nengo_dl.Simulator(net, dt=DT, progress_bar=False)
-    raise ValueError(f"unknown simulator {name!r}")
+    return SIMULATOR_FACTORIES[name]()
 
 
 def _settings(task, loihi):
@@ -337,9 +359,6 @@ def _file_name(text):
     return text
 
 
-SIMULATORS = ("nengo", "nengo_dl") + LOIHI_SIMULATORS
-
-
 def _signal_count(text):
     """``--signals``' value: a whole number of signals >= 1."""
     try:
@@ -372,7 +391,7 @@ def parse_arguments(argv=None):
     )
     parser.add_argument("--tasks", nargs="+", choices=list(TASKS), default=list(TASKS))
     parser.add_argument(
-        "--simulators", nargs="+", choices=SIMULATORS, default=["nengo"]
+        "--simulators", nargs="+", choices=list(SIMULATOR_FACTORIES), default=["nengo"]
     )
     parser.add_argument(
         "--loihi-tasks",

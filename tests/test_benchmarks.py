@@ -3,6 +3,7 @@
 import importlib.util
 from pathlib import Path
 
+import nengo
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -45,3 +46,21 @@ def test_delay_refuses_bad_arguments(delay, argv, message, capsys):
         delay.parse_arguments(argv)
     assert raised.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_delay_simulator_names_have_factories(delay):
+    # the command line's choices, the Loihi rows and the fitted-readout rows
+    # all name simulators that the factory table can make
+    names = set(delay.SIMULATOR_FACTORIES)
+    assert set(delay.LOIHI_SIMULATORS) <= names
+    assert set(delay.FITTED_READOUT_SIMULATORS) <= names
+    assert delay.parse_arguments(["--simulators", *sorted(names)]).simulators
+    make = delay.simulator_factory("nengo")
+    with nengo.Network() as net:
+        nengo.Node(1.0)
+    with make(net, None) as sim:
+        assert sim.dt == delay.DT
+    with pytest.raises(
+        ValueError, match="unknown simulator 'nengo_lohi'; known: nengo,"
+    ):
+        delay.simulator_factory("nengo_lohi")
