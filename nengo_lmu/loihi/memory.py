@@ -139,6 +139,16 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
         The paths the network is mapped onto.
     boost : (order,) ndarray
         The factors by which `decode_boost` enlarged ``scale``.
+    recurrent : list of nengo.Connection
+        Each ensemble's recurrent connection.
+    rounding_correction : (size_in * order,) ndarray
+        Added to ``output`` on the host: minus the offset at rest that the
+        chip's rounded recurrent decoders give it
+        (`nengo_lmu.loihi.rounding_offset`), which
+        `nengo_lmu.loihi.simulator` writes once it has built the network;
+        zero until then (a plain ``nengo_loihi.Simulator`` leaves it so
+        unless `~nengo_lmu.loihi.rounding_offset.correct_rounding_offsets`
+        is called).
     """
 
     def _check_target(self):
@@ -215,6 +225,8 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
         recurrent = mapped.recurrent * self.scale[None, :] / self.scale[:, None]
         self.delay = 1 + mapped.lag + path.io_delay
 
+        self.recurrent = []
+        self.rounding_correction = np.zeros(self.size_in * order)
         with self:
             self.config[nengo.Connection].solver = self.solver
             self.input = nengo.Node(size_in=self.size_in, label="input")
@@ -250,11 +262,13 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
                         ),
                     )
                 nengo.Connection(filtered, ens, synapse=None)
-                nengo.Connection(
-                    ens,
-                    ens,
-                    transform=recurrent / path.decode_gain,
-                    synapse=self.synapse,
+                self.recurrent.append(
+                    nengo.Connection(
+                        ens,
+                        ens,
+                        transform=recurrent / path.decode_gain,
+                        synapse=self.synapse,
+                    )
                 )
                 # the ensemble's decoded state on the host; the output rebuilds
                 # the filtered state h_rec (M x) + h_in v from it, as the
@@ -267,6 +281,15 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
                     transform=self.scale[:, None] * recurrent,
                     synapse=rec_synapse,
                 )
+            # the correction of the offset that the chip's rounded decoders
+            # give the output (`correct_rounding_offsets` sets it once built;
+            # zero until then). In a subnetwork of its own, made last, so that
+            # nengo's seeds for the neurons stay those of the network without it
+            with nengo.Network(label="rounding correction"):
+                correction = nengo.Node(
+                    lambda t: self.rounding_correction, label="rounding correction"
+                )
+                nengo.Connection(correction, self.output, synapse=None)
 
 
 def _is_loihi_target(target):

@@ -278,9 +278,13 @@ def model_settings(host_model):
 def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
     """A ``nengo_loihi.Simulator`` whose model matches ``path``.
 
-    Gives the model the path's decode filter and decode neurons (`model`) and turns
-    NengoLoihi's "Could not find appropriate weight exponent" into an error
-    that says what to change. Needs NengoLoihi.
+    Gives the model the path's decode filter and decode neurons (`model`),
+    turns NengoLoihi's "Could not find appropriate weight exponent" into an
+    error that says what to change, and, once built, corrects each
+    `.LoihiLegendreMemoryNetwork`'s output for the offset that the chip's
+    rounded decoders give it
+    (`~nengo_lmu.loihi.rounding_offset.correct_rounding_offsets`). Needs
+    NengoLoihi.
 
     Parameters
     ----------
@@ -303,9 +307,12 @@ def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
     """
     import nengo_loihi  # pylint: disable=import-outside-toplevel
 
+    # pylint: disable-next=import-outside-toplevel
+    from nengo_lmu.loihi.rounding_offset import correct_rounding_offsets
+
     built = model(path, dt, label=f"{network}, dt={dt:f}")
     try:
-        return nengo_loihi.Simulator(
+        sim = nengo_loihi.Simulator(
             network, dt=dt, model=built, target=target, **kwargs
         )
     except BuildError as error:
@@ -319,3 +326,6 @@ def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
             "`synapse` (the weights per spike shrink as the filter lengthens), fewer "
             "`n_neurons` (larger decoders), or a smaller `scaling` margin"
         ) from error
+    if target != "simreal":
+        correct_rounding_offsets(sim)
+    return sim
