@@ -326,6 +326,7 @@ def simulator(network, path=None, dt=0.001, target="sim", **kwargs):
             "`synapse` (the weights per spike shrink as the filter lengthens), fewer "
             "`n_neurons` (larger decoders), or a smaller `scaling` margin"
         ) from error
-    if target != "simreal":
-        correct_rounding_offsets(sim)
+    # on every target, so that a build with float weights ("simreal": no
+    # offset) does not keep a correction that an earlier build set
+    correct_rounding_offsets(sim)
     return sim

@@ -149,3 +149,15 @@ def test_correct_rounding_offsets_finds_every_memory(Simulator):
             assert np.array_equal(
                 memory.rounding_correction, -rounding_offset(sim, memory)
             )
+
+
+@pytest.mark.skip_on(nengo=LOIHI_ONLY, nengo_dl=LOIHI_ONLY)
+def test_float_weights_have_no_offset(Simulator):
+    """With target="simreal" nothing is rounded: the correction a build with
+    rounded weights set is taken back."""
+    net, memory, _ = task_b(seed=1, seconds=1.0)
+    with simulator(net, PATH, dt=DT, progress_bar=False):
+        assert np.abs(memory.rounding_correction).max() > 0.004
+    with simulator(net, PATH, dt=DT, target="simreal", progress_bar=False) as sim:
+        assert np.abs(rounding_offset(sim, memory)).max() < 1e-6
+    assert np.abs(memory.rounding_correction).max() < 1e-6
