@@ -287,9 +287,24 @@ class LoihiLegendreMemoryNetwork(LegendreMemoryNetwork):
             # nengo's seeds for the neurons stay those of the network without it
             with nengo.Network(label="rounding correction"):
                 correction = nengo.Node(
-                    lambda t: self.rounding_correction, label="rounding correction"
+                    self._rounding_correction_output, label="rounding correction"
                 )
                 nengo.Connection(correction, self.output, synapse=None)
+
+    def _rounding_correction_output(self, t):  # pylint: disable=unused-argument
+        """The correction node's output (a method, so the network pickles).
+
+        Parameters
+        ----------
+        t : float
+            The simulation time (unused: the correction is constant).
+
+        Returns
+        -------
+        (size_in * order,) ndarray
+            ``rounding_correction``.
+        """
+        return self.rounding_correction
 
 
 def _is_loihi_target(target):

@@ -2,6 +2,8 @@
 (against NengoLoihi's own scales), corrected by nengo_lmu.loihi.simulator, and
 smaller on the emulator once corrected."""
 
+import pickle
+
 import nengo
 import numpy as np
 import pytest
@@ -161,3 +163,12 @@ def test_float_weights_have_no_offset(Simulator):
     with simulator(net, PATH, dt=DT, target="simreal", progress_bar=False) as sim:
         assert np.abs(rounding_offset(sim, memory)).max() < 1e-6
     assert np.abs(memory.rounding_correction).max() < 1e-6
+
+
+def test_the_memory_with_its_correction_pickles():
+    with nengo.Network(seed=1) as net:
+        memory = LegendreMemoryNetwork(3, 0.1, 20, synapse=0.05, target=PATH)
+    memory.rounding_correction[:] = 0.5
+    copy = pickle.loads(pickle.dumps(net))
+    (restored,) = copy.networks
+    assert np.array_equal(restored.rounding_correction, memory.rounding_correction)
